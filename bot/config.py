@@ -1,0 +1,67 @@
+"""Settings from the environment or a `.env` file: one object, built once and passed down."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _ids(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+
+
+class Settings(BaseSettings):
+    """Everything the operator configures; tokens are secrets and never printed."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        "sqlite:///racewatch.db",
+        validation_alias=AliasChoices("RACEWATCH_DATABASE_URL", "DATABASE_URL"),
+    )
+    log_level: str = Field("INFO", validation_alias="RACEWATCH_LOG_LEVEL")
+    health_port: int = Field(8080, validation_alias="RACEWATCH_HEALTH_PORT")
+    health_host: str = Field("127.0.0.1", validation_alias="RACEWATCH_HEALTH_HOST")
+
+    # Discord
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_dev_guild_id: int | None = Field(None, validation_alias="DISCORD_DEV_GUILD_ID")
+    discord_api_base_url: str = Field(
+        "https://discord.com/api/v10", validation_alias="DISCORD_API_BASE_URL"
+    )
+    discord_gateway_url: str | None = Field(None, validation_alias="DISCORD_GATEWAY_URL")
+    discord_curator_ids: str = Field("", validation_alias="DISCORD_CURATORS")
+
+    # Slack
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_port: int = Field(3000, validation_alias="SLACK_PORT")
+    slack_host: str = Field("0.0.0.0", validation_alias="SLACK_HOST")
+    slack_api_base_url: str = Field(
+        "https://slack.com/api/", validation_alias="SLACK_API_BASE_URL"
+    )
+    slack_curator_ids: str = Field("", validation_alias="SLACK_CURATORS")
+    slack_channel_manager_ids: str = Field("", validation_alias="SLACK_CHANNEL_MANAGERS")
+
+    @property
+    def discord_curators(self) -> frozenset[str]:
+        return _ids(self.discord_curator_ids)
+
+    @property
+    def slack_curators(self) -> frozenset[str]:
+        return _ids(self.slack_curator_ids)
+
+    @property
+    def slack_channel_managers(self) -> frozenset[str]:
+        return _ids(self.slack_channel_manager_ids)
+
+    @property
+    def has_discord(self) -> bool:
+        return self.discord_token is not None
+
+    @property
+    def has_slack(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )

@@ -1,0 +1,41 @@
+"""Who asks and from where: the neutral description of a caller that front ends fill in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Platform(str, Enum):
+    DISCORD = "discord"
+    SLACK = "slack"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A person invoking a command; rights are decided by the front end from its platform."""
+
+    platform: Platform
+    user_id: str
+    display_name: str = ""
+    workspace_id: str = ""
+    channel_id: str = ""
+    is_curator: bool = False
+    is_channel_manager: bool = False
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this caller: `platform:user_id`."""
+        return f"{self.platform.value}:{self.user_id}"
+
+
+CONSOLE_CALLER = Caller(
+    platform=Platform.CONSOLE,
+    user_id="console",
+    display_name="console",
+    workspace_id="console",
+    channel_id="console",
+    is_curator=True,
+    is_channel_manager=True,
+)

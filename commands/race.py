@@ -1,0 +1,135 @@
+"""Pure analysis of the race: frontiers, gaps, time lag and lead changes (no I/O, no clock).
+
+Time lag (SPEC §3): for a country X and a benchmark, X's frontier at date t is the best
+score of X's models released on or before t. A model A (released t_A, score s) is behind X
+by t_A - (first date X's frontier reached s); if X's frontier never reached s, A leads X.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+DAYS_PER_MONTH = 30.44
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One model's current score on one benchmark, with what the race needs to know."""
+
+    model: str
+    country: str
+    released: date | None
+    value: float
+    open_weights: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    """A point where a frontier improves: from `day` on, `model`'s `value` is the best."""
+
+    day: date
+    value: float
+    model: str
+
+
+class LagStatus(str, Enum):
+    BEHIND = "behind"  # X reached the score before A was released
+    AHEAD = "ahead"  # X reached the score only after A was released
+    LEADS = "leads"  # X never reached the score
+    UNKNOWN = "unknown"  # a release date needed for the answer is missing
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far `model` is behind country `rival`'s frontier on one benchmark."""
+
+    model: str
+    rival: str
+    status: LagStatus
+    days: int | None = None
+    reached_by: str | None = None
+    undated: tuple[str, ...] = ()  # models whose missing release date limits the answer
+
+    @property
+    def months(self) -> float | None:
+        return None if self.days is None else months(self.days)
+
+
+def months(days: int) -> float:
+    """Days as months of 30.44 days, one decimal."""
+    return round(days / DAYS_PER_MONTH, 1)
+
+
+def at_least(a: float, b: float, higher_is_better: bool) -> bool:
+    """Whether score `a` is as good as `b` or better."""
+    return a >= b if higher_is_better else a <= b
+
+
+def best(entries: Iterable[Entry], higher_is_better: bool) -> Entry | None:
+    """The best entry; ties go to the earlier release (undated last), then the name."""
+    ranked = sorted(entries, key=lambda e: (e.released is None, e.released or date.max, e.model))
+    top: Entry | None = None
+    for entry in ranked:
+        if top is None or (entry.value != top.value and at_least(entry.value, top.value,
+                                                                   higher_is_better)):
+            top = entry
+    return top
+
+
+def frontier(entries: Iterable[Entry], higher_is_better: bool) -> list[Step]:
+    """The best-so-far steps of dated entries, in release order."""
+    dated = sorted((e for e in entries if e.released is not None),
+                   key=lambda e: (e.released, -e.value if higher_is_better else e.value))
+    steps: list[Step] = []
+    for entry in dated:
+        assert entry.released is not None
+        if not steps or (entry.value != steps[-1].value
+                         and at_least(entry.value, steps[-1].value, higher_is_better)):
+            if steps and steps[-1].day == entry.released:
+                steps.pop()
+            steps.append(Step(entry.released, entry.value, entry.model))
+    return steps
+
+
+def first_reached(steps: Sequence[Step], value: float, higher_is_better: bool) -> Step | None:
+    """The first frontier step at least as good as `value`."""
+    return next((s for s in steps if at_least(s.value, value, higher_is_better)), None)
+
+
+def lag(entry: Entry, rivals: Iterable[Entry], rival_country: str, higher_is_better: bool) -> Lag:
+    """How far `entry` is behind `rival_country`'s frontier, from `rivals` (that country's entries)."""
+    rivals = [r for r in rivals if r.model != entry.model]
+    undated = tuple(sorted(r.model for r in rivals if r.released is None
+                           and at_least(r.value, entry.value, higher_is_better)))
+    if entry.released is None:
+        return Lag(entry.model, rival_country, LagStatus.UNKNOWN, undated=(entry.model,))
+    step = first_reached(frontier(rivals, higher_is_better), entry.value, higher_is_better)
+    if step is None:
+        status = LagStatus.UNKNOWN if undated else LagStatus.LEADS
+        return Lag(entry.model, rival_country, status, undated=undated)
+    days = (entry.released - step.day).days
+    status = LagStatus.BEHIND if days >= 0 else LagStatus.AHEAD
+    return Lag(entry.model, rival_country, status, abs(days), step.model, undated)
+
+
+def best_by_country(entries: Iterable[Entry], higher_is_better: bool) -> dict[str, Entry]:
+    """Each country's best entry."""
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.country, []).append(entry)
+    tops = {c: best(es, higher_is_better) for c, es in grouped.items()}
+    return {c: e for c, e in tops.items() if e is not None}
+
+
+def leading_country(entries: Iterable[Entry], higher_is_better: bool) -> str | None:
+    """The country of the best entry, or None when there is none."""
+    top = best(entries, higher_is_better)
+    return top.country if top else None
+
+
+def percent_difference(a: float, b: float) -> float | None:
+    """(a - b) as a percentage of b; None when b is zero."""
+    return None if b == 0 else (a - b) / abs(b) * 100

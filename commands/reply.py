@@ -1,0 +1,86 @@
+"""The neutral reply every command returns; each front end renders it for its platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled value shown beside others (an embed field, a Block Kit field)."""
+
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of plain-text cells under a header; renderers decide how to lay it out."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture attached to the reply (PNG bytes)."""
+
+    filename: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a command answers: title, text, fields, a table, a footer and maybe an image.
+
+    `ephemeral` replies are shown only to the person who asked; `is_error` marks
+    refusals and mistakes so front ends can style them and exit non-zero.
+    """
+
+    title: str = ""
+    body: str = ""
+    fields: tuple[Field, ...] = ()
+    table: Table | None = None
+    footer: str = ""
+    image: Image | None = None
+    ephemeral: bool = False
+    is_error: bool = False
+    extra: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def error(cls, message: str) -> Reply:
+        """A refusal or mistake, shown only to the caller."""
+        return cls(body=message, ephemeral=True, is_error=True)
+
+    def plain_text(self) -> str:
+        """The whole reply as plain text: the console's rendering and every platform's fallback."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(self.title)
+        if self.body:
+            parts.append(self.body)
+        if self.table is not None:
+            parts.append(format_table(self.table))
+        parts.extend(f"{f.name}: {f.value}" for f in self.fields)
+        parts.extend(self.extra)
+        if self.image is not None:
+            parts.append(f"[image: {self.image.filename}]")
+        if self.footer:
+            parts.append(self.footer)
+        return "\n".join(parts)
+
+
+def format_table(table: Table) -> str:
+    """Align a table's cells in columns (monospace); numbers are right-aligned."""
+    grid = [table.columns, *table.rows]
+    widths = [max(len(row[i]) for row in grid) for i in range(len(table.columns))]
+
+    def cell(text: str, width: int) -> str:
+        numeric = text.replace(".", "", 1).lstrip("+-").rstrip("%").isdigit()
+        return text.rjust(width) if numeric else text.ljust(width)
+
+    lines = ["  ".join(cell(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in grid]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""An audited write: every row change is kept (before and after) and events are appended."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Table, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import schema
+
+EventHook = Callable[["Change", int], Awaitable[None]]
+TABLES: dict[str, Table] = dict(schema.metadata.tables)
+
+
+def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row as JSON-safe values (dates as ISO text)."""
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+
+
+def from_json(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of `to_json` for one table's row."""
+    out = dict(data)
+    for column in table.columns:
+        value = out.get(column.name)
+        if isinstance(value, str) and isinstance(column.type, Date):
+            out[column.name] = date.fromisoformat(value)
+    return out
+
+
+class Change:
+    """The writes of one transaction, recorded for the audit log and for undo."""
+
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        actor: str,
+        action: str,
+        at: datetime,
+        hooks: Sequence[EventHook] = (),
+    ) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.action = action
+        self.at = at
+        self.rows: list[dict[str, Any]] = []
+        self.event_ids: list[int] = []
+        self._hooks = hooks
+
+    async def insert(self, table: Table, values: Mapping[str, Any]) -> int:
+        result = await self.conn.execute(insert(table).values(**values))
+        row_id = int(result.inserted_primary_key[0])
+        self.rows.append({"table": table.name, "id": row_id, "before": None,
+                          "after": to_json({"id": row_id, **values})})
+        return row_id
+
+    async def update(self, table: Table, row_id: int, values: Mapping[str, Any]) -> None:
+        before = (await self.conn.execute(select(table).where(table.c.id == row_id))).one()
+        await self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
+        old = dict(before._mapping)
+        self.rows.append({"table": table.name, "id": row_id, "before": to_json(old),
+                          "after": to_json({**old, **values})})
+
+    async def delete(self, table: Table, row_id: int) -> None:
+        before = (await self.conn.execute(select(table).where(table.c.id == row_id))).one()
+        await self.conn.execute(delete(table).where(table.c.id == row_id))
+        self.rows.append({"table": table.name, "id": row_id,
+                          "before": to_json(dict(before._mapping)), "after": None})
+
+    async def event(
+        self,
+        kind: str,
+        summary: str,
+        *,
+        model: str | None = None,
+        organization: str | None = None,
+        country: str | None = None,
+        benchmark: str | None = None,
+        batch: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Append an event (never undone: it is history) and let the hooks react in this transaction."""
+        result = await self.conn.execute(
+            insert(schema.events).values(
+                kind=kind, at=self.at, summary=summary, model=model,
+                organization=organization, country=country, benchmark=benchmark,
+                batch=batch, payload=to_json(payload or {}),
+            )
+        )
+        event_id = int(result.inserted_primary_key[0])
+        self.event_ids.append(event_id)
+        for hook in self._hooks:
+            await hook(self, event_id)
+        return event_id
+
+    async def finish(self) -> int | None:
+        """Write the audit entry for everything changed; nothing changed writes nothing."""
+        if not self.rows:
+            return None
+        result = await self.conn.execute(
+            insert(schema.audit).values(
+                at=self.at, actor=self.actor, action=self.action, changes=self.rows
+            )
+        )
+        return int(result.inserted_primary_key[0])

@@ -1,0 +1,182 @@
+"""SQLAlchemy Core tables: the one description of the database for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back timezone-aware in UTC (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC time")
+        if value is not None and dialect.name == "sqlite":
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("country", String(2), nullable=False),
+    Column("source", Text, nullable=False, default=""),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("org_id", Integer, ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("released", Date, nullable=True),
+    Column("release_precision", String(7), nullable=True),  # day | month | quarter
+    Column("params_b", Float, nullable=True),  # billions of parameters
+    Column("context_tokens", Integer, nullable=True),
+    Column("weights", String(6), nullable=True),  # open | closed
+    Column("licence", String(100), nullable=True),
+    Column("access", String(10), nullable=False, default="available"),
+    Column("access_note", Text, nullable=True),
+    Column("source", Text, nullable=False, default=""),
+)
+
+# Every name a model, organization or benchmark answers to, canonical name included,
+# keyed by its normalized form (case, spaces, hyphens and dots ignored).
+names = Table(
+    "names",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(12), nullable=False),  # model | organization | benchmark
+    Column("key", String(100), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    UniqueConstraint("kind", "key", name="uq_names_kind_key"),
+    Index("ix_names_entity", "kind", "entity_id"),
+)
+
+benchmarks = Table(
+    "benchmarks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("unit", String(20), nullable=False, default="points"),
+    Column("higher_is_better", Boolean, nullable=False, default=True),
+    Column("min_value", Float, nullable=True),
+    Column("max_value", Float, nullable=True),
+    Column("source", Text, nullable=False, default=""),
+)
+
+# One row per (model, benchmark, source) report. `is_current` marks the newest report of
+# each pair, the one analyses use; the others stay as sources.
+scores = Table(
+    "scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model_id", Integer, ForeignKey("models.id"), nullable=False),
+    Column("benchmark_id", Integer, ForeignKey("benchmarks.id"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("stderr", Float, nullable=True),
+    Column("reported_on", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("added_by", String(100), nullable=False),
+    Column("is_current", Boolean, nullable=False, default=True),
+    UniqueConstraint("model_id", "benchmark_id", "source", name="uq_scores_pair_source"),
+    Index("ix_scores_model_current", "model_id", "is_current"),
+    Index("ix_scores_benchmark_current", "benchmark_id", "is_current", "value"),
+)
+
+forecasts = Table(
+    "forecasts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("who", String(100), nullable=False),
+    Column("claim", Text, nullable=False),
+    Column("said_on", Date, nullable=True),
+    Column("source", Text, nullable=False),
+    Column("window_from", Date, nullable=False),
+    Column("window_to", Date, nullable=False),
+    Column("condition", Text, nullable=True),
+    Column("status", String(10), nullable=False, default="open"),  # open|hit|missed|withdrawn
+    Column("resolved_on", Date, nullable=True),
+    Column("resolution_note", Text, nullable=True),
+    Column("added_by", String(100), nullable=False),
+)
+
+news = Table(
+    "news",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("headline", Text, nullable=False),
+    Column("happened_on", Date, nullable=True),
+    Column("source", Text, nullable=False),
+    Column("model_id", Integer, ForeignKey("models.id"), nullable=True),
+    Column("org_id", Integer, ForeignKey("organizations.id"), nullable=True),
+    Column("added_by", String(100), nullable=False),
+)
+
+# Everything that happens, recorded once; alerts and digests are made from these rows.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # release|score|forecast|resolved|lead|access|news
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("summary", Text, nullable=False),
+    Column("model", String(100), nullable=True),
+    Column("organization", String(100), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("benchmark", String(100), nullable=True),
+    Column("batch", String(40), nullable=True),  # one bulk import shares a batch
+    Column("payload", JSON, nullable=False, default=dict),
+)
+
+# Every change: who, when, what it did, and each row's before and after (for undo).
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", Text, nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("undone_by", Integer, nullable=True),
+)
