@@ -47,6 +47,7 @@ class Change:
         self.at = at
         self.rows: list[dict[str, Any]] = []
         self.event_ids: list[int] = []
+        self.undoes: int | None = None  # the audit entry this change reverts, if any
         self._hooks = hooks
 
     async def insert(self, table: Table, values: Mapping[str, Any]) -> int:
@@ -104,4 +105,10 @@ class Change:
                 at=self.at, actor=self.actor, action=self.action, changes=self.rows
             )
         )
-        return int(result.inserted_primary_key[0])
+        entry_id = int(result.inserted_primary_key[0])
+        if self.undoes is not None:
+            await self.conn.execute(
+                update(schema.audit).where(schema.audit.c.id == self.undoes)
+                .values(undone_by=entry_id)
+            )
+        return entry_id
