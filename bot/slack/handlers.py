@@ -1,0 +1,123 @@
+"""Slash-command handlers, one per registry root, generated in a loop and registered on Bolt.
+
+Each handler acknowledges at once (Slack allows 3 s), runs the line through the shared
+text syntax and answers through the response_url: in the channel, or only to the caller
+for errors, refusals and ephemeral replies.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.render import render
+from bot.slack.roles import WorkspaceRoles
+from bot.slack.sending import UNAVAILABLE, upload_image
+from commands.context import Caller, Platform
+from commands.dispatch import Dispatcher
+from commands.errors import UserError
+from commands.registry import Command, Permission, Registry
+from commands.reply import Reply
+from commands.textsyntax import resolve, split_line
+
+log = logging.getLogger(__name__)
+
+SlashHandler = Callable[..., Awaitable[None]]
+
+
+def target_command(registry: Registry, line: str) -> Command | None:
+    """The command a line names, if it names one (the dispatcher reports mistakes itself)."""
+    try:
+        return resolve(registry, split_line(line))[0]
+    except UserError:
+        return None
+
+
+async def caller_from(
+    payload: dict[str, Any], target: Command | None, roles: WorkspaceRoles
+) -> Caller:
+    """The neutral caller; the workspace is asked about admins only for channel commands."""
+    user_id = str(payload.get("user_id", ""))
+    team_id = str(payload.get("team_id", ""))
+    curator = roles.is_curator(user_id)
+    manager = False
+    if target is not None and target.permission is Permission.CHANNEL_MANAGER and not curator:
+        manager = await roles.is_channel_manager(team_id, user_id)
+    return Caller(
+        platform=Platform.SLACK,
+        user_id=user_id,
+        display_name=str(payload.get("user_name", "")),
+        workspace_id=team_id,
+        channel_id=str(payload.get("channel_id", "")),
+        is_curator=curator,
+        is_channel_manager=manager,
+    )
+
+
+async def answer(
+    reply: Reply, respond: AsyncRespond, client: AsyncWebClient, channel_id: str
+) -> None:
+    """Send the reply through the response_url, then share its image in the channel."""
+    rendered = render(reply)
+    private = reply.ephemeral or reply.is_error
+    response = await respond(
+        text=rendered.text,
+        blocks=rendered.blocks,
+        response_type="ephemeral" if private else "in_channel",
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    if response.status_code != 200:
+        log.warning("response_url answered %s: %s", response.status_code, response.body)
+    if reply.image is None:
+        return
+    if private:
+        await respond(text="(The picture is only posted in channel replies.)")
+        return
+    try:
+        await upload_image(client, channel_id, reply.image)
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "")
+        reason = UNAVAILABLE.get(code, code)
+        await respond(
+            text=f"I could not post the picture here: {reason}.", response_type="ephemeral"
+        )
+
+
+def command_handler(root: str, dispatcher: Dispatcher, roles: WorkspaceRoles) -> SlashHandler:
+    """The Bolt listener for `/<root>`: ack, run the line, answer."""
+
+    async def handle(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        line = f"/{root} {command.get('text') or ''}".strip()
+        target = target_command(dispatcher.registry, line)
+        await ack(text=f"Working on /{target.name}…" if target and target.slow else "")
+        try:
+            caller = await caller_from(command, target, roles)
+            reply = await dispatcher.run_line(line, caller)
+            await answer(reply, respond, client, str(command.get("channel_id", "")))
+        except Exception:
+            incident = uuid.uuid4().hex[:8]
+            log.exception("incident %s: Slack /%s failed", incident, root)
+            await respond(
+                text=f"Sorry, something went wrong on our side (incident {incident}).",
+                response_type="ephemeral",
+            )
+
+    handle.__name__ = f"slack_{root}"
+    return handle
+
+
+def register_commands(app: AsyncApp, dispatcher: Dispatcher, roles: WorkspaceRoles) -> list[str]:
+    """Register one slash command per registry root; returns the commands (`/gap`, ...)."""
+    names = [f"/{root}" for root in dispatcher.registry.roots()]
+    for name in names:
+        app.command(name)(command_handler(name[1:], dispatcher, roles))
+    return names
