@@ -34,12 +34,17 @@ class Dot:
 
 @dataclass(frozen=True)
 class CountrySeries:
-    """One country's line (frontier steps, extended to `end`) and its models."""
+    """One country's line (frontier steps, extended to `end`) and its models.
+
+    `undated_best` is the country's best model without a release date: it cannot be placed
+    in time, so the chart shows its score as a dashed level instead of a dot.
+    """
 
     country: str
     steps: tuple[Step, ...]
     dots: tuple[Dot, ...]
     best: Entry | None
+    undated_best: Entry | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,10 @@ def chart_series(
             for e in sorted(visible, key=lambda e: (e.released, e.model))
             if e.country == country and e.released is not None
         )
-        lines.append(CountrySeries(country, steps[country], dots, tops.get(country)))
+        undated_best = best(
+            (e for e in selected if e.country == country and e.released is None), higher_is_better
+        )
+        lines.append(CountrySeries(country, steps[country], dots, tops.get(country), undated_best))
     undated = tuple(sorted(e.model for e in selected if e.released is None))
     return ChartSeries(
         benchmark,
@@ -167,6 +175,22 @@ def chart_series(
         current_gap(tops, selected, higher_is_better),
         undated,
     )
+
+
+def gap_headline(gap: Gap | None, unit: str = "points") -> str:
+    """The short form of `describe_gap` that fits one line on the chart."""
+    if gap is None:
+        return "Only one country has scores here."
+    lead, trail = gap.leader, gap.trailer
+    text = f"{lead.country} leads by {gap.points:g} {unit}: {lead.model} vs {trail.model}"
+    how = gap.lag
+    if how.status is LagStatus.BEHIND and how.months is not None:
+        return f"{text}; {trail.country} {how.months:.1f} months behind"
+    if how.status is LagStatus.AHEAD and how.months is not None:
+        return f"{text}; {trail.country} got there {how.months:.1f} months earlier"
+    if how.status is LagStatus.UNKNOWN:
+        return f"{text}; lag unknown (undated release)"
+    return text
 
 
 def describe_gap(gap: Gap | None, unit: str = "points") -> str:

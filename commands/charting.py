@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from commands.chart_series import ChartSeries, CountrySeries, describe_gap
+from commands.chart_series import ChartSeries, CountrySeries, gap_headline
 
 WIDTH, HEIGHT, DPI = 12.0, 6.75, 100  # 1200 x 675 pixels: 16:9, sharp in a chat preview
 BACKGROUND = "#1e1f22"  # Discord's dark theme; Slack's dark theme is nearly the same
@@ -21,6 +21,16 @@ GRID = "#3a3d44"
 COLOURS = {"US": "#4da3ff", "CN": "#ff5a5f"}
 LABEL_SIZE = 13
 OTHER_COLOURS = ("#ffc53d", "#4fd18b", "#c792ea", "#3fd0d4", "#ff9f43", "#e0e0e0")
+
+
+class _Wish(NamedTuple):
+    """A label we would like to write at (x, y) in data coordinates."""
+
+    text: str
+    x: float
+    y: float
+    colour: str
+    leftwards: bool
 
 
 def country_colour(country: str, others_seen: list[str]) -> str:
@@ -49,6 +59,15 @@ def _draw_country(ax: Any, line: CountrySeries, colour: str, end: date, crowded:
     xs, ys = _step_xy(line, end)
     if xs:
         ax.step(xs, ys, where="post", color=colour, linewidth=3.2, zorder=3)
+    if line.undated_best is not None:
+        ax.axhline(
+            line.undated_best.value,
+            color=colour,
+            linestyle=(0, (6, 4)),
+            linewidth=2.0,
+            alpha=0.9,
+            zorder=2,
+        )
     size, alpha = (38, 0.65) if crowded else (80, 1.0)
     for is_open in (False, True):
         dots = [d for d in line.dots if d.open_weights is is_open]
@@ -67,28 +86,44 @@ def _draw_country(ax: Any, line: CountrySeries, colour: str, end: date, crowded:
         )
 
 
-def _place_labels(ax: Any, series: ChartSeries, colours: dict[str, str], avoid: list[Any]) -> None:
-    """Name the ranked dots, most important first, skipping any label that would overlap."""
+def _label_wishes(ax: Any, series: ChartSeries, colours: dict[str, str]) -> list[_Wish]:
+    """Labels in priority order: undated levels first, then ranked dots."""
     from matplotlib.dates import date2num
-    from matplotlib.transforms import Bbox
 
-    ax.get_xlim(), ax.get_ylim()  # apply pending autoscaling before mapping data to pixels
-    box = ax.get_window_extent()
-    taken: list[Any] = list(avoid)
+    right_edge = ax.get_xlim()[1]
+    wishes = [
+        _Wish(
+            f"{u.model} {u.value:g} (no release date)",
+            right_edge,
+            u.value,
+            colours[c.country],
+            True,
+        )
+        for c in series.countries
+        if (u := c.undated_best) is not None
+    ]
     ranked = sorted(
-        (
-            (d, line.country)
-            for line in series.countries
-            for d in line.dots
-            if d.label_rank is not None
-        ),
+        ((d, c.country) for c in series.countries for d in c.dots if d.label_rank is not None),
         key=lambda pair: pair[0].label_rank or 0,
     )
-    for dot, country in ranked:
-        x, y = ax.transData.transform((date2num(dot.day), dot.value))  # type: ignore[no-untyped-call]
-        width = len(dot.model) * LABEL_SIZE * 0.66 * DPI / 72
+    wishes += [
+        _Wish(d.model, date2num(d.day), d.value, colours[country], False)  # type: ignore[no-untyped-call]
+        for d, country in ranked
+    ]
+    return wishes
+
+
+def _place_labels(ax: Any, wishes: list[_Wish], avoid: list[Any]) -> None:
+    """Write each label beside its point, skipping any that would overlap one already placed."""
+    from matplotlib.transforms import Bbox
+
+    box = ax.get_window_extent()
+    taken: list[Any] = list(avoid)
+    for wish in wishes:
+        x, y = ax.transData.transform((wish.x, wish.y))
+        width = len(wish.text) * LABEL_SIZE * 0.66 * DPI / 72
         height = LABEL_SIZE * 1.25 * DPI / 72
-        right = x + 8 + width <= box.x1
+        right = not wish.leftwards and x + 8 + width <= box.x1
         x0 = x + 8 if right else x - 8 - width
         for y0 in (y + 4, y - 4 - height):
             candidate = Bbox.from_bounds(x0, y0, width, height)
@@ -96,14 +131,14 @@ def _place_labels(ax: Any, series: ChartSeries, colours: dict[str, str], avoid: 
             if inside and not any(candidate.overlaps(t) for t in taken):
                 taken.append(candidate)
                 ax.annotate(
-                    dot.model,
-                    (dot.day, dot.value),
+                    wish.text,
+                    (wish.x, wish.y),
                     xytext=(8 if right else -8, 4 if y0 > y else -4),
                     textcoords="offset pixels",
                     ha="left" if right else "right",
                     va="bottom" if y0 > y else "top",
                     fontsize=LABEL_SIZE,
-                    color=colours[country],
+                    color=wish.colour,
                     fontweight="bold",
                     zorder=5,
                     bbox={
@@ -116,35 +151,40 @@ def _place_labels(ax: Any, series: ChartSeries, colours: dict[str, str], avoid: 
                 break
 
 
-def _legend(ax: Any, colours: dict[str, str]) -> Any:
+def _legend(figure: Any, colours: dict[str, str], undated: bool) -> None:
+    """One row under the chart: a line per country, then what the marks mean."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=c, linewidth=3.0, label=name) for name, c in colours.items()]
-    handles.append(
-        Line2D([], [], linestyle="", marker="o", markersize=9, color=MUTED, label="closed weights")
-    )
+    dot = {"linestyle": "", "marker": "o", "markersize": 10}
+    handles = [Line2D([], [], color=c, linewidth=3.5, label=name) for name, c in colours.items()]
+    handles.append(Line2D([], [], color=MUTED, label="closed weights", **dot))
     handles.append(
         Line2D(
             [],
             [],
-            linestyle="",
-            marker="o",
-            markersize=9,
             markerfacecolor="none",
             markeredgecolor=MUTED,
-            markeredgewidth=2.0,
+            markeredgewidth=2.2,
             label="open weights",
+            **dot,
         )
     )
-    return ax.legend(
+    if undated:
+        handles.append(
+            Line2D(
+                [], [], color=MUTED, linestyle=(0, (6, 4)), linewidth=2.0, label="no release date"
+            )
+        )
+    figure.legend(
         handles=handles,
-        loc="upper left",
-        fontsize=13,
-        frameon=True,
-        facecolor=BACKGROUND,
-        edgecolor=GRID,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        fontsize=14,
+        frameon=False,
         labelcolor=INK,
-        ncols=2,
+        ncols=len(handles),
+        handlelength=1.6,
+        columnspacing=1.4,
     )
 
 
@@ -184,8 +224,9 @@ def render_png(series: ChartSeries) -> bytes:
 
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor=BACKGROUND)
     canvas = FigureCanvasAgg(figure)
-    ax = figure.add_axes((0.075, 0.12, 0.9, 0.72))
+    ax = figure.add_axes((0.075, 0.17, 0.9, 0.67))
     _style(ax, series)
+    ax.margins(y=0.12)
     colours: dict[str, str] = {}
     others: list[str] = []
     crowded = series.dot_count > 150
@@ -194,17 +235,19 @@ def render_png(series: ChartSeries) -> bytes:
         _draw_country(ax, line, colours[line.country], series.end, crowded)
     if limits := _x_limits(series):
         ax.set_xlim(date2num(limits[0]), date2num(limits[1]))  # type: ignore[no-untyped-call]
-    legend = _legend(ax, colours)
-    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
-    _place_labels(ax, series, colours, [legend.get_window_extent(renderer)])
+    _legend(figure, colours, any(c.undated_best for c in series.countries))
+    ax.get_xlim(), ax.get_ylim()  # apply pending autoscaling before mapping data to pixels
+    _place_labels(ax, _label_wishes(ax, series, colours), [])
     figure.text(
-        0.075, 0.93, f"{series.benchmark}: the race", color=INK, fontsize=24, fontweight="bold"
+        0.075,
+        0.93,
+        f"{series.benchmark}: best score so far, by country",
+        color=INK,
+        fontsize=24,
+        fontweight="bold",
     )
-    figure.text(0.075, 0.875, describe_gap(series.gap, series.unit), color=INK, fontsize=15)
-    note = "Line: best score so far per country. Dot: one model."
-    if series.undated:
-        note += f" Not shown (release date unknown): {len(series.undated)}."
-    figure.text(0.075, 0.035, note, color=MUTED, fontsize=12)
+    headline = gap_headline(series.gap, series.unit)
+    figure.text(0.075, 0.875, headline, color=INK, fontsize=15 if len(headline) <= 100 else 12)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", facecolor=BACKGROUND, pil_kwargs={"compress_level": 4})
     return buffer.getvalue()
