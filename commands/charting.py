@@ -155,7 +155,7 @@ def _legend(figure: Any, colours: dict[str, str], undated: bool) -> None:
     """One row under the chart: a line per country, then what the marks mean."""
     from matplotlib.lines import Line2D
 
-    dot = {"linestyle": "", "marker": "o", "markersize": 10}
+    dot: dict[str, Any] = {"linestyle": "", "marker": "o", "markersize": 10}
     handles = [Line2D([], [], color=c, linewidth=3.5, label=name) for name, c in colours.items()]
     handles.append(Line2D([], [], color=MUTED, label="closed weights", **dot))
     handles.append(
