@@ -38,9 +38,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_port: int = Field(3000, validation_alias="SLACK_PORT")
     slack_host: str = Field("0.0.0.0", validation_alias="SLACK_HOST")
-    slack_api_base_url: str = Field(
-        "https://slack.com/api/", validation_alias="SLACK_API_BASE_URL"
-    )
+    slack_api_base_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_BASE_URL")
     slack_curator_ids: str = Field("", validation_alias="SLACK_CURATORS")
     slack_channel_manager_ids: str = Field("", validation_alias="SLACK_CHANNEL_MANAGERS")
 

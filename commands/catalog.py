@@ -1,6 +1,17 @@
 """Every command module, imported once so that each declares its commands in `REGISTRY`."""
 
-from commands import admin, gap, help, leaderboard, model, race_cmd, sources  # noqa: F401
+from commands import (  # noqa: F401
+    admin,
+    admin_audit,
+    admin_facts,
+    forecasts,
+    gap,
+    help,
+    leaderboard,
+    model,
+    race_cmd,
+    sources,
+)
 from commands.registry import REGISTRY
 
 __all__ = ["REGISTRY"]

@@ -71,14 +71,16 @@ class Dispatcher:
             value = raw.get(option.name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 if option.required:
-                    raise UserError(f"/{command.name} needs `{option.name}`. "
-                                    f"Usage: {usage(command)}")
+                    raise UserError(
+                        f"/{command.name} needs `{option.name}`. Usage: {usage(command)}"
+                    )
                 continue
             values[option.name] = convert(option, value)
         unknown = set(raw) - {o.name for o in command.options}
         if unknown:
-            raise UserError(f"/{command.name} has no option `{sorted(unknown)[0]}`. "
-                            f"Usage: {usage(command)}")
+            raise UserError(
+                f"/{command.name} has no option `{sorted(unknown)[0]}`. Usage: {usage(command)}"
+            )
         return values
 
     async def _guarded(self, command: Command, caller: Caller, options: Any) -> Reply:

@@ -157,7 +157,7 @@ def parse_source(raw: Any, name: str = "source") -> str:
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             raise UserError(
                 f"`{name}` must be an http(s) URL such as https://example.org/post "
-                f"or a citation such as \"Axios, 2026-06-20\", not `{value}`."
+                f'or a citation such as "Axios, 2026-06-20", not `{value}`.'
             )
     return value
 
@@ -203,5 +203,7 @@ def convert(option: Option, raw: Any) -> Any:
     if kind is OptionType.ATTACHMENT:
         if isinstance(raw, Attachment):
             return raw
-        raise UserError(f"`{option.name}` needs a file: attach one (or give a path on the console).")
+        raise UserError(
+            f"`{option.name}` needs a file: attach one (or give a path on the console)."
+        )
     raise AssertionError(f"unhandled option type {kind}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 DAYS_PER_MONTH = 30.44
 
@@ -35,7 +35,7 @@ class Step:
     model: str
 
 
-class LagStatus(str, Enum):
+class LagStatus(StrEnum):
     BEHIND = "behind"  # X reached the score before A was released
     AHEAD = "ahead"  # X reached the score only after A was released
     LEADS = "leads"  # X never reached the score
@@ -51,6 +51,7 @@ class Lag:
     status: LagStatus
     days: int | None = None
     reached_by: str | None = None
+    reached_on: date | None = None
     undated: tuple[str, ...] = ()  # models whose missing release date limits the answer
 
     @property
@@ -73,21 +74,26 @@ def best(entries: Iterable[Entry], higher_is_better: bool) -> Entry | None:
     ranked = sorted(entries, key=lambda e: (e.released is None, e.released or date.max, e.model))
     top: Entry | None = None
     for entry in ranked:
-        if top is None or (entry.value != top.value and at_least(entry.value, top.value,
-                                                                   higher_is_better)):
+        if top is None or (
+            entry.value != top.value and at_least(entry.value, top.value, higher_is_better)
+        ):
             top = entry
     return top
 
 
 def frontier(entries: Iterable[Entry], higher_is_better: bool) -> list[Step]:
     """The best-so-far steps of dated entries, in release order."""
-    dated = sorted((e for e in entries if e.released is not None),
-                   key=lambda e: (e.released, -e.value if higher_is_better else e.value))
+    dated = sorted(
+        (e for e in entries if e.released is not None),
+        key=lambda e: (e.released, -e.value if higher_is_better else e.value),
+    )
     steps: list[Step] = []
     for entry in dated:
         assert entry.released is not None
-        if not steps or (entry.value != steps[-1].value
-                         and at_least(entry.value, steps[-1].value, higher_is_better)):
+        if not steps or (
+            entry.value != steps[-1].value
+            and at_least(entry.value, steps[-1].value, higher_is_better)
+        ):
             if steps and steps[-1].day == entry.released:
                 steps.pop()
             steps.append(Step(entry.released, entry.value, entry.model))
@@ -100,10 +106,15 @@ def first_reached(steps: Sequence[Step], value: float, higher_is_better: bool) -
 
 
 def lag(entry: Entry, rivals: Iterable[Entry], rival_country: str, higher_is_better: bool) -> Lag:
-    """How far `entry` is behind `rival_country`'s frontier, from `rivals` (that country's entries)."""
+    """How far `entry` is behind `rival_country`'s frontier (`rivals`: that country's entries)."""
     rivals = [r for r in rivals if r.model != entry.model]
-    undated = tuple(sorted(r.model for r in rivals if r.released is None
-                           and at_least(r.value, entry.value, higher_is_better)))
+    undated = tuple(
+        sorted(
+            r.model
+            for r in rivals
+            if r.released is None and at_least(r.value, entry.value, higher_is_better)
+        )
+    )
     if entry.released is None:
         return Lag(entry.model, rival_country, LagStatus.UNKNOWN, undated=(entry.model,))
     step = first_reached(frontier(rivals, higher_is_better), entry.value, higher_is_better)
@@ -112,7 +123,7 @@ def lag(entry: Entry, rivals: Iterable[Entry], rival_country: str, higher_is_bet
         return Lag(entry.model, rival_country, status, undated=undated)
     days = (entry.released - step.day).days
     status = LagStatus.BEHIND if days >= 0 else LagStatus.AHEAD
-    return Lag(entry.model, rival_country, status, abs(days), step.model, undated)
+    return Lag(entry.model, rival_country, status, abs(days), step.model, step.day, undated)
 
 
 def best_by_country(entries: Iterable[Entry], higher_is_better: bool) -> dict[str, Entry]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from commands.context import Caller
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 
-class OptionType(str, Enum):
+class OptionType(StrEnum):
     """What an option holds; front ends map it to their own typed inputs."""
 
     STRING = "string"  # a short text such as a name (at most 100 characters)
@@ -34,7 +34,7 @@ class OptionType(str, Enum):
     ATTACHMENT = "attachment"  # a file the caller uploads
 
 
-class Autocomplete(str, Enum):
+class Autocomplete(StrEnum):
     """Which names a front end may offer while the caller types."""
 
     MODEL = "model"
@@ -42,7 +42,7 @@ class Autocomplete(str, Enum):
     ORGANIZATION = "organization"
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     """Who may run a command; the dispatcher enforces it whatever the platform shows."""
 
     EVERYONE = "everyone"

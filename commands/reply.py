@@ -81,6 +81,8 @@ def format_table(table: Table) -> str:
         numeric = text.replace(".", "", 1).lstrip("+-").rstrip("%").isdigit()
         return text.rjust(width) if numeric else text.ljust(width)
 
-    lines = ["  ".join(cell(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in grid]
+    lines = [
+        "  ".join(cell(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in grid
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -32,16 +32,17 @@ def resolve(registry: Registry, words: list[str]) -> tuple[Command, list[str]]:
     path: tuple[str, ...] = ()
     rest = list(words)
     rest[0] = rest[0].removeprefix("/")
-    while rest and registry.is_group((*path, rest[0].lower())):
-        path = (*path, rest.pop(0).lower())
-        if command := registry.get(path):
-            return command, rest
-    if not path:
-        name = rest[0].lower()
-        if command := registry.get((name,)):
+    while rest:
+        candidate = (*path, rest[0].lower())
+        if command := registry.get(candidate):
             return command, rest[1:]
+        if not registry.is_group(candidate):
+            break
+        path = candidate
+        rest.pop(0)
+    if not path:
         raise UserError(f"There is no command /{rest[0]}. Try /help for the list.")
-    choices = ", ".join(c.path[len(path)] for c in registry.under(path))
+    choices = ", ".join(sorted({c.path[len(path)] for c in registry.under(path)}))
     shown = " ".join(path)
     if rest:
         raise UserError(f"/{shown} has no subcommand `{rest[0]}`: use one of {choices}.")
@@ -75,8 +76,10 @@ def parse_options(command: Command, words: list[str]) -> dict[str, str]:
             raise UserError(f"`{option.name}` is given twice. Usage: {usage(command)}")
         given[option.name] = value
     free = [o for o in command.options if o.name not in given]
+    if len(free) == 1 and free[0].type in (OptionType.STRING, OptionType.TEXT) and positional:
+        positional = [" ".join(positional)]  # `/model glm 5.2` needs no quotes
     if len(positional) > len(free):
-        extra = " ".join(positional[len(free):])
+        extra = " ".join(positional[len(free) :])
         raise UserError(
             f"Too many values for /{command.name}: `{extra}` is left over "
             f"(quote a value with spaces). Usage: {usage(command)}"

@@ -41,9 +41,12 @@ async def get_entry(conn: AsyncConnection, entry_id: int) -> AuditEntry | None:
 
 async def latest_undoable(conn: AsyncConnection, actor: str) -> AuditEntry | None:
     """The actor's most recent change that is not undone and is not itself an undo."""
-    query = (select(a).where(a.c.actor == actor, a.c.undone_by.is_(None),
-                             ~a.c.action.startswith("undo"))
-             .order_by(a.c.id.desc()).limit(1))
+    query = (
+        select(a)
+        .where(a.c.actor == actor, a.c.undone_by.is_(None), ~a.c.action.startswith("undo"))
+        .order_by(a.c.id.desc())
+        .limit(1)
+    )
     row = (await conn.execute(query)).first()
     return None if row is None else _entry(row)
 
@@ -51,8 +54,9 @@ async def latest_undoable(conn: AsyncConnection, actor: str) -> AuditEntry | Non
 async def blocking_entry(conn: AsyncConnection, entry: AuditEntry) -> AuditEntry | None:
     """A later, still standing change to one of the same rows (undo that first)."""
     touched = {(c["table"], c["id"]) for c in entry.changes}
-    later = await conn.execute(select(a).where(a.c.id > entry.id, a.c.undone_by.is_(None))
-                               .order_by(a.c.id))
+    later = await conn.execute(
+        select(a).where(a.c.id > entry.id, a.c.undone_by.is_(None)).order_by(a.c.id)
+    )
     for row in later:
         if any((c["table"], c["id"]) in touched for c in row.changes):
             return _entry(row)

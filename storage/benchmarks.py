@@ -17,8 +17,16 @@ b = schema.benchmarks
 
 
 def _row(row: Any) -> BenchmarkRow:
-    return BenchmarkRow(row.id, row.name, row.description, row.unit, row.higher_is_better,
-                        row.min_value, row.max_value, row.source)
+    return BenchmarkRow(
+        row.id,
+        row.name,
+        row.description,
+        row.unit,
+        row.higher_is_better,
+        row.min_value,
+        row.max_value,
+        row.source,
+    )
 
 
 async def get_benchmark(conn: AsyncConnection, benchmark_id: int) -> BenchmarkRow:

@@ -53,22 +53,40 @@ class Change:
     async def insert(self, table: Table, values: Mapping[str, Any]) -> int:
         result = await self.conn.execute(insert(table).values(**values))
         row_id = int(result.inserted_primary_key[0])
-        self.rows.append({"table": table.name, "id": row_id, "before": None,
-                          "after": to_json({"id": row_id, **values})})
+        self.rows.append(
+            {
+                "table": table.name,
+                "id": row_id,
+                "before": None,
+                "after": to_json({"id": row_id, **values}),
+            }
+        )
         return row_id
 
     async def update(self, table: Table, row_id: int, values: Mapping[str, Any]) -> None:
         before = (await self.conn.execute(select(table).where(table.c.id == row_id))).one()
         await self.conn.execute(update(table).where(table.c.id == row_id).values(**values))
         old = dict(before._mapping)
-        self.rows.append({"table": table.name, "id": row_id, "before": to_json(old),
-                          "after": to_json({**old, **values})})
+        self.rows.append(
+            {
+                "table": table.name,
+                "id": row_id,
+                "before": to_json(old),
+                "after": to_json({**old, **values}),
+            }
+        )
 
     async def delete(self, table: Table, row_id: int) -> None:
         before = (await self.conn.execute(select(table).where(table.c.id == row_id))).one()
         await self.conn.execute(delete(table).where(table.c.id == row_id))
-        self.rows.append({"table": table.name, "id": row_id,
-                          "before": to_json(dict(before._mapping)), "after": None})
+        self.rows.append(
+            {
+                "table": table.name,
+                "id": row_id,
+                "before": to_json(dict(before._mapping)),
+                "after": None,
+            }
+        )
 
     async def event(
         self,
@@ -82,12 +100,18 @@ class Change:
         batch: str | None = None,
         payload: Mapping[str, Any] | None = None,
     ) -> int:
-        """Append an event (never undone: it is history) and let the hooks react in this transaction."""
+        """Append an event (history: never undone); hooks react in this same transaction."""
         result = await self.conn.execute(
             insert(schema.events).values(
-                kind=kind, at=self.at, summary=summary, model=model,
-                organization=organization, country=country, benchmark=benchmark,
-                batch=batch, payload=to_json(payload or {}),
+                kind=kind,
+                at=self.at,
+                summary=summary,
+                model=model,
+                organization=organization,
+                country=country,
+                benchmark=benchmark,
+                batch=batch,
+                payload=to_json(payload or {}),
             )
         )
         event_id = int(result.inserted_primary_key[0])
@@ -108,7 +132,8 @@ class Change:
         entry_id = int(result.inserted_primary_key[0])
         if self.undoes is not None:
             await self.conn.execute(
-                update(schema.audit).where(schema.audit.c.id == self.undoes)
+                update(schema.audit)
+                .where(schema.audit.c.id == self.undoes)
                 .values(undone_by=entry_id)
             )
         return entry_id

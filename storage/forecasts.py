@@ -16,9 +16,20 @@ f = schema.forecasts
 
 
 def _row(row: Any) -> ForecastRow:
-    return ForecastRow(row.id, row.who, row.claim, row.said_on, row.source, row.window_from,
-                       row.window_to, row.condition, row.status, row.resolved_on,
-                       row.resolution_note, row.added_by)
+    return ForecastRow(
+        row.id,
+        row.who,
+        row.claim,
+        row.said_on,
+        row.source,
+        row.window_from,
+        row.window_to,
+        row.condition,
+        row.status,
+        row.resolved_on,
+        row.resolution_note,
+        row.added_by,
+    )
 
 
 async def get_forecast(conn: AsyncConnection, forecast_id: int) -> ForecastRow | None:
@@ -50,8 +61,9 @@ async def resolve_forecast(
     change: Change, forecast: ForecastRow, status: str, note: str | None
 ) -> None:
     """Close a forecast as hit, missed or withdrawn, with an event of its own."""
-    await change.update(f, forecast.id, {"status": status, "resolved_on": change.at.date(),
-                                         "resolution_note": note})
+    await change.update(
+        f, forecast.id, {"status": status, "resolved_on": change.at.date(), "resolution_note": note}
+    )
     await change.event(
         "resolved",
         f"Forecast #{forecast.id} by {forecast.who} {status}: {forecast.claim}"

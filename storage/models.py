@@ -23,9 +23,20 @@ def _select() -> Select[Any]:
 
 def _row(row: Any) -> ModelRow:
     return ModelRow(
-        row.id, row.name, row.org_id, row.organization, row.country, row.released,
-        row.release_precision, row.params_b, row.context_tokens, row.weights, row.licence,
-        row.access, row.access_note, row.source,
+        row.id,
+        row.name,
+        row.org_id,
+        row.organization,
+        row.country,
+        row.released,
+        row.release_precision,
+        row.params_b,
+        row.context_tokens,
+        row.weights,
+        row.licence,
+        row.access,
+        row.access_note,
+        row.source,
     )
 
 
@@ -49,7 +60,9 @@ async def add_model(
     await change.event(
         "release",
         f"{model.name} ({model.organization}, {model.country}) released {released}",
-        model=model.name, organization=model.organization, country=model.country,
+        model=model.name,
+        organization=model.organization,
+        country=model.country,
         payload={"model_id": model_id, "released": released, "weights": model.weights},
     )
     return model_id
@@ -66,7 +79,9 @@ async def set_access(change: Change, model_id: int, access: str, note: str | Non
     await change.event(
         "access",
         f"{model.name} is now {access}" + (f": {note}" if note else ""),
-        model=model.name, organization=model.organization, country=model.country,
+        model=model.name,
+        organization=model.organization,
+        country=model.country,
         payload={"model_id": model_id, "access": access, "note": note},
     )
 

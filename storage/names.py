@@ -72,3 +72,10 @@ async def add_name(change: Change, kind: str, label: str, entity_id: int) -> Non
 
 class NameTakenError(ValueError):
     """A name or alias that already belongs to another entity of the same kind."""
+
+
+async def aliases(conn: AsyncConnection, kind: str, entity_id: int) -> list[str]:
+    """Every name an entity answers to, canonical name included."""
+    names = schema.names
+    query = select(names.c.label).where(names.c.kind == kind, names.c.entity_id == entity_id)
+    return sorted((await conn.execute(query)).scalars())

@@ -12,8 +12,9 @@ from storage.rows import OrganizationRow
 
 
 async def get_organization(conn: AsyncConnection, org_id: int) -> OrganizationRow:
-    row = (await conn.execute(select(schema.organizations).where(
-        schema.organizations.c.id == org_id))).one()
+    row = (
+        await conn.execute(select(schema.organizations).where(schema.organizations.c.id == org_id))
+    ).one()
     return OrganizationRow(row.id, row.name, row.country, row.source)
 
 

@@ -59,6 +59,7 @@ class ScoreRow:
     source: str
     added_by: str
     is_current: bool
+    higher_is_better: bool
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,34 @@ s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmar
 
 def _score_select() -> Select[Any]:
     return (
-        select(s, m.c.name.label("model"), b.c.name.label("benchmark"))
+        select(s, m.c.name.label("model"), b.c.name.label("benchmark"), b.c.higher_is_better)
         .join(m, m.c.id == s.c.model_id)
         .join(b, b.c.id == s.c.benchmark_id)
     )
 
 
 def _score(row: Any) -> ScoreRow:
-    return ScoreRow(row.id, row.model_id, row.model, row.benchmark_id, row.benchmark, row.value,
-                    row.stderr, row.reported_on, row.source, row.added_by, row.is_current)
+    return ScoreRow(
+        row.id,
+        row.model_id,
+        row.model,
+        row.benchmark_id,
+        row.benchmark,
+        row.value,
+        row.stderr,
+        row.reported_on,
+        row.source,
+        row.added_by,
+        row.is_current,
+        row.higher_is_better,
+    )
 
 
 async def model_scores(
-    conn: AsyncConnection, model_id: int, *, benchmark_id: int | None = None,
+    conn: AsyncConnection,
+    model_id: int,
+    *,
+    benchmark_id: int | None = None,
     current_only: bool = True,
 ) -> list[ScoreRow]:
     """A model's scores by benchmark name; all reports (newest first) unless `current_only`."""
@@ -55,8 +70,16 @@ async def standings(
     """Current scores on a benchmark, best first; `reaching` keeps those at least that good."""
     value = s.c.value
     query = (
-        select(m.c.name, o.c.name.label("organization"), o.c.country, m.c.released,
-               m.c.release_precision, m.c.weights, value, s.c.reported_on)
+        select(
+            m.c.name,
+            o.c.name.label("organization"),
+            o.c.country,
+            m.c.released,
+            m.c.release_precision,
+            m.c.weights,
+            value,
+            s.c.reported_on,
+        )
         .select_from(s)
         .join(m, m.c.id == s.c.model_id)
         .join(o, o.c.id == m.c.org_id)
@@ -97,18 +120,35 @@ async def add_score(
         await change.update(s, same.id, {**fields, "added_by": added_by})
         status = "updated"
     else:
-        await change.insert(s, {"model_id": model_id, "benchmark_id": benchmark_id,
-                                "source": source, "added_by": added_by, "is_current": False,
-                                **fields})
+        await change.insert(
+            s,
+            {
+                "model_id": model_id,
+                "benchmark_id": benchmark_id,
+                "source": source,
+                "added_by": added_by,
+                "is_current": False,
+                **fields,
+            },
+        )
         status = "added"
     await _mark_current(change, model_id, benchmark_id)
-    names = (await conn.execute(
-        select(m.c.name, o.c.name, o.c.country, b.c.name)
-        .join(o, o.c.id == m.c.org_id).join(b, b.c.id == benchmark_id).where(m.c.id == model_id)
-    )).one()
+    names = (
+        await conn.execute(
+            select(m.c.name, o.c.name, o.c.country, b.c.name)
+            .join(o, o.c.id == m.c.org_id)
+            .join(b, b.c.id == benchmark_id)
+            .where(m.c.id == model_id)
+        )
+    ).one()
     await change.event(
-        "score", f"{names[0]} scored {value:g} on {names[3]}",
-        model=names[0], organization=names[1], country=names[2], benchmark=names[3], batch=batch,
+        "score",
+        f"{names[0]} scored {value:g} on {names[3]}",
+        model=names[0],
+        organization=names[1],
+        country=names[2],
+        benchmark=names[3],
+        batch=batch,
         payload={"value": value, "source": source, "reported_on": reported_on, "status": status},
     )
     return status
@@ -116,11 +156,13 @@ async def add_score(
 
 async def _mark_current(change: Change, model_id: int, benchmark_id: int) -> None:
     """Flag the newest report of the pair as current, and only it."""
-    rows = (await change.conn.execute(
-        select(s.c.id, s.c.is_current)
-        .where(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id)
-        .order_by(s.c.reported_on.desc(), s.c.id.desc())
-    )).all()
+    rows = (
+        await change.conn.execute(
+            select(s.c.id, s.c.is_current)
+            .where(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id)
+            .order_by(s.c.reported_on.desc(), s.c.id.desc())
+        )
+    ).all()
     for index, (score_id, is_current) in enumerate(rows):
         if is_current != (index == 0):
             await change.update(s, score_id, {"is_current": index == 0})

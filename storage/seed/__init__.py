@@ -43,23 +43,51 @@ async def _entities(change: Change, data: dict[str, Any], cite: dict[str, str]) 
     conn = change.conn
     for org in data["organizations"]:
         if await lookup(conn, "organization", org["name"]) is None:
-            await add_organization(change, org["name"], org["country"], cite[org["source"]],
-                                   tuple(org.get("aliases", ())))
+            await add_organization(
+                change,
+                org["name"],
+                org["country"],
+                cite[org["source"]],
+                tuple(org.get("aliases", ())),
+            )
     for model in data["models"]:
         if await lookup(conn, "model", model["name"]) is not None:
             continue
         org = await find_organization(conn, model["organization"])
         assert org is not None, model["organization"]
-        values = {k: model.get(k) for k in ("name", "released", "release_precision", "params_b",
-                                             "context_tokens", "weights", "licence")}
-        await add_model(change, {**values, "org_id": org.id, "access": "available",
-                                 "source": cite[model["source"]]}, tuple(model.get("aliases", ())))
+        values = {
+            k: model.get(k)
+            for k in (
+                "name",
+                "released",
+                "release_precision",
+                "params_b",
+                "context_tokens",
+                "weights",
+                "licence",
+            )
+        }
+        await add_model(
+            change,
+            {**values, "org_id": org.id, "access": "available", "source": cite[model["source"]]},
+            tuple(model.get("aliases", ())),
+        )
     for bench in data["benchmarks"]:
         if await lookup(conn, "benchmark", bench["name"]) is None:
-            values = {k: bench[k] for k in ("name", "description", "unit", "higher_is_better",
-                                            "min_value", "max_value")}
-            await add_benchmark(change, {**values, "source": cite[bench["source"]]},
-                                tuple(bench.get("aliases", ())))
+            values = {
+                k: bench[k]
+                for k in (
+                    "name",
+                    "description",
+                    "unit",
+                    "higher_is_better",
+                    "min_value",
+                    "max_value",
+                )
+            }
+            await add_benchmark(
+                change, {**values, "source": cite[bench["source"]]}, tuple(bench.get("aliases", ()))
+            )
 
 
 async def _facts(change: Change, data: dict[str, Any], cite: dict[str, str]) -> None:
@@ -68,9 +96,15 @@ async def _facts(change: Change, data: dict[str, Any], cite: dict[str, str]) -> 
         model_id = await lookup(conn, "model", score["model"])
         benchmark_id = await lookup(conn, "benchmark", score["benchmark"])
         assert model_id is not None and benchmark_id is not None, score
-        await add_score(change, model_id=model_id, benchmark_id=benchmark_id,
-                        value=score["value"], reported_on=score["reported_on"],
-                        source=cite[score["source"]], added_by=SEED_ACTOR)
+        await add_score(
+            change,
+            model_id=model_id,
+            benchmark_id=benchmark_id,
+            value=score["value"],
+            reported_on=score["reported_on"],
+            source=cite[score["source"]],
+            added_by=SEED_ACTOR,
+        )
     for access in data["access"]:
         model_id = await lookup(conn, "model", access["model"])
         assert model_id is not None, access
@@ -80,11 +114,13 @@ async def _facts(change: Change, data: dict[str, Any], cite: dict[str, str]) -> 
             await set_access(change, model_id, access["access"], note)
     f = schema.forecasts
     for forecast in data["forecasts"]:
-        exists = await conn.execute(select(f.c.id).where(f.c.who == forecast["who"],
-                                                         f.c.claim == forecast["claim"]))
+        exists = await conn.execute(
+            select(f.c.id).where(f.c.who == forecast["who"], f.c.claim == forecast["claim"])
+        )
         if exists.first() is None:
-            await add_forecast(change, {**forecast, "source": cite[forecast["source"]],
-                                        "added_by": SEED_ACTOR})
+            await add_forecast(
+                change, {**forecast, "source": cite[forecast["source"]], "added_by": SEED_ACTOR}
+            )
     await _news(change, data["news"], cite)
 
 
@@ -99,6 +135,14 @@ async def _news(change: Change, items: list[dict[str, Any]], cite: dict[str, str
             model_id = await lookup(conn, "model", item["model"])
             assert model_id is not None, item
             model = await get_model(conn, model_id)
-        org = await find_organization(conn, item["organization"]) if "organization" in item else None
-        await add_news(change, item["headline"], cite[item["source"]], item.get("happened_on"),
-                       model=model, organization=(org.id, org.name, org.country) if org else None)
+        org = (
+            await find_organization(conn, item["organization"]) if "organization" in item else None
+        )
+        await add_news(
+            change,
+            item["headline"],
+            cite[item["source"]],
+            item.get("happened_on"),
+            model=model,
+            organization=(org.id, org.name, org.country) if org else None,
+        )

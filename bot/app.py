@@ -1,0 +1,80 @@
+"""Builds storage, the command dispatcher and the front ends on one event loop, and runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.console import console
+from bot.frontend import FrontEnd
+from commands.clock import SystemClock
+from commands.dispatch import Dispatcher
+from storage.db import Database
+from storage.setup import prepare
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
+    """A dispatcher on a migrated database (filled with the bundled dataset when new)."""
+    db = Database(settings.database_url)
+    try:
+        if await prepare(db):
+            log.info("new database: loaded the bundled dataset")
+        yield Dispatcher(db, SystemClock())
+    finally:
+        await db.close()
+
+
+async def _health_server(settings: Settings) -> web.AppRunner:
+    """`GET /healthz` answers 200 while the process runs (for containers)."""
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.health_host, settings.health_port).start()
+    return runner
+
+
+async def run(settings: Settings) -> None:
+    """Run every configured front end until stopped; the console when none is configured."""
+    async with open_dispatcher(settings) as dispatcher:
+        front_ends = _front_ends(settings, dispatcher)
+        if not front_ends:
+            print(
+                "No DISCORD_TOKEN or Slack tokens are set: opening the console on "
+                f"{settings.database_url}."
+            )
+            await console(dispatcher)
+            return
+        health = await _health_server(settings)
+        try:
+            await asyncio.gather(*(front.start() for front in front_ends))
+            await asyncio.Event().wait()
+        finally:
+            for front in front_ends:
+                await front.close()
+            await health.cleanup()
+
+
+def _front_ends(settings: Settings, dispatcher: Dispatcher) -> list[FrontEnd]:
+    front_ends: list[FrontEnd] = []
+    if settings.has_discord:
+        from bot.discord.frontend import DiscordFrontEnd
+
+        front_ends.append(DiscordFrontEnd(settings, dispatcher))
+    if settings.has_slack:
+        from bot.slack.frontend import SlackFrontEnd
+
+        front_ends.append(SlackFrontEnd(settings, dispatcher))
+    return front_ends

@@ -1,0 +1,120 @@
+"""`racewatch`: run the bot, use the console, and operate the database and platforms."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="racewatch", description=__doc__)
+    parser.add_argument(
+        "--database-url",
+        help="database URL (default: RACEWATCH_DATABASE_URL or sqlite:///racewatch.db)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start every configured front end (console when none)")
+    sub.add_parser("console", help="an interactive prompt; you are a curator there")
+    ask = sub.add_parser("ask", help='run one command: racewatch ask "/gap GLM-5.2 Opus-4.8"')
+    ask.add_argument("line", nargs="+", help="the command, as you would type it")
+    db = sub.add_parser("db", help="database operations")
+    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    discord = sub.add_parser("discord", help="inspect the Discord side")
+    discord.add_argument("action", choices=["commands", "invite"])
+    slack = sub.add_parser("slack", help="inspect the Slack side")
+    slack.add_argument("action", choices=["manifest"])
+    slack.add_argument("--request-url", help="HTTP mode: the public URL Slack posts commands to")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.database_url:
+        os.environ["RACEWATCH_DATABASE_URL"] = args.database_url
+    return Settings()
+
+
+async def _ask(settings: Settings, line: str) -> int:
+    from bot.app import open_dispatcher
+    from bot.console import ask
+
+    async with open_dispatcher(settings) as dispatcher:
+        return await ask(dispatcher, line)
+
+
+async def _console(settings: Settings) -> int:
+    from bot.app import open_dispatcher
+    from bot.console import console
+
+    async with open_dispatcher(settings) as dispatcher:
+        await console(dispatcher)
+    return 0
+
+
+async def _upgrade(settings: Settings) -> int:
+    from storage.db import Database
+    from storage.setup import migrate
+
+    db = Database(settings.database_url)
+    try:
+        await migrate(db)
+    finally:
+        await db.close()
+    print(f"{settings.database_url}: up to date")
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    from bot.app import run
+
+    await run(settings)
+    return 0
+
+
+def _inspect(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "discord":
+        from bot.discord import inspect
+
+        if args.action == "commands":
+            print(inspect.registered_commands_json())
+        else:
+            print(inspect.invite_url(settings))
+        return 0
+    from bot.slack.manifest import manifest_yaml
+
+    print(manifest_yaml(args.request_url))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except Exception as error:  # pydantic's message says which variable is wrong
+        print(f"racewatch: bad configuration: {error}", file=sys.stderr)
+        return 2
+    level = settings.log_level if args.command == "run" else "WARNING"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command in ("discord", "slack"):
+        return _inspect(args, settings)
+    runners = {
+        "ask": lambda: _ask(settings, " ".join(args.line)),
+        "console": lambda: _console(settings),
+        "db": lambda: _upgrade(settings),
+        "run": lambda: _run(settings),
+    }
+    try:
+        return asyncio.run(runners[args.command]())
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
