@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.render import render
 from bot.slack.roles import WorkspaceRoles
-from bot.slack.sending import UNAVAILABLE, upload_image
+from bot.slack.sending import UNAVAILABLE, error_code, upload_image
 from commands.context import Caller, Platform
 from commands.dispatch import Dispatcher
 from commands.errors import UserError
@@ -83,7 +83,7 @@ async def answer(
     try:
         await upload_image(client, channel_id, reply.image)
     except SlackApiError as error:
-        code = str(error.response.get("error") or "")
+        code = error_code(error)
         reason = UNAVAILABLE.get(code, code)
         await respond(
             text=f"I could not post the picture here: {reason}.", response_type="ephemeral"

@@ -112,20 +112,22 @@ def _body_pieces(reply: Reply) -> list[_Piece]:
 
 
 def _table_pieces(reply: Reply) -> list[_Piece]:
+    """The table in monospace sections; the header shows once, rows never split."""
     if reply.table is None:
         return []
     lines = format_table(reply.table).split("\n")
-    fence = 8  # "```\n" + "\n```"
+    room = MAX_SECTION_TEXT - 8  # "```\n" + "\n```"
     pieces: list[_Piece] = []
-    header, rows = lines[:2], lines[2:]
-    current = list(header)
+    current = lines[:2]
+    size = len(escape("\n".join(current)))
     count = 0
-    for row in rows:
-        candidate = "\n".join([*current, row])
-        if count and len(escape(candidate)) + fence > MAX_SECTION_TEXT:
+    for row in lines[2:]:
+        width = len(escape(row)) + 1
+        if count and size + width > room:
             pieces.append(_code_piece(current, count))
-            current, count = [], 0
+            current, size, count = [], -1, 0
         current.append(row)
+        size += width
         count += 1
     pieces.append(_code_piece(current, count))
     return pieces

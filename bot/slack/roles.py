@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.sending import error_code
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL = 300.0
@@ -51,7 +53,7 @@ class WorkspaceRoles:
             response = await self.client.users_info(user=user_id)
         except SlackApiError as error:
             # Not cached: a passing outage must not lock an admin out for the whole TTL.
-            log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
+            log.warning("users.info for %s failed: %s", user_id, error_code(error) or error)
             return False
         user = response.get("user") or {}
         is_admin = bool(user.get("is_admin") or user.get("is_owner"))

@@ -65,9 +65,15 @@ def retry_handlers(max_retries: int = 3) -> list[Any]:
     ]
 
 
+def error_code(error: SlackApiError) -> str:
+    """Slack's `error` string (`channel_not_found`), or "" when the body was not JSON."""
+    data = error.response.data
+    return str(data.get("error") or "") if isinstance(data, dict) else ""
+
+
 def classify(channel_id: str, error: SlackApiError) -> SlackSendError:
     """Turn a Web API error into `ChannelUnavailable` or `SlackTemporarilyFailed`."""
-    code = str(error.response.get("error") or "")
+    code = error_code(error)
     status = error.response.status_code
     if code in UNAVAILABLE:
         return ChannelUnavailable(channel_id, code, UNAVAILABLE[code])

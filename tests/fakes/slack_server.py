@@ -100,7 +100,7 @@ class FakeSlack:
     # ---- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
         app = web.Application(client_max_size=16 * 1024 * 1024)
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)  # users.info is a GET
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._link)
