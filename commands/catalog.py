@@ -4,6 +4,7 @@ from commands import (  # noqa: F401
     admin,
     admin_audit,
     admin_facts,
+    chart,
     forecasts,
     gap,
     help,
