@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.render import render
@@ -56,12 +57,16 @@ class SlackTemporarilyFailed(SlackSendError):
         self.retry_after = retry_after
 
 
-def retry_handlers(max_retries: int = 3) -> list[Any]:
-    """429 honoring Retry-After, 500/503 with backoff, dropped connections: slack_sdk's own."""
+def retry_handlers(max_retries: int = 3, backoff: float = 0.25) -> list[Any]:
+    """429 honoring Retry-After, 500/503 with backoff, dropped connections: slack_sdk's own.
+
+    The in-client backoff is short (0.25, 0.5, 1 s): the delivery worker retries later on top.
+    """
+    interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
     return [
-        AsyncConnectionErrorRetryHandler(max_retry_count=max_retries),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=max_retries),
-        AsyncServerErrorRetryHandler(max_retry_count=max_retries),
+        AsyncConnectionErrorRetryHandler(max_retries, interval),
+        AsyncRateLimitErrorRetryHandler(max_retries),
+        AsyncServerErrorRetryHandler(max_retries, interval),
     ]
 
 

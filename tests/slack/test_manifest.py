@@ -27,7 +27,7 @@ SLASH_COMMAND = {
         "should_escape": {"type": "boolean"},
     },
 }
-# The required fields and limits of Slack's app manifest reference (api.slack.com/reference/manifests).
+# Required fields and limits from Slack's app manifest reference (reference/manifests).
 MANIFEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["display_information", "features", "oauth_config", "settings"],
