@@ -5,21 +5,10 @@ from __future__ import annotations
 import struct
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
+from tests.conftest import MEMBER, Ask
 
-import commands.chart  # noqa: F401  (registers /chart until the catalog lists it)
-from commands.clock import FixedClock
-from commands.context import Caller, Platform
-from commands.dispatch import Dispatcher
-from storage.db import Database
-from storage.setup import prepare
-
-NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
-READER = Caller(Platform.CONSOLE, "reader")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -31,16 +20,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-@pytest.fixture
-async def dispatcher(tmp_path: Path) -> AsyncIterator[Dispatcher]:
-    db = Database(f"sqlite:///{tmp_path / 'race.db'}")
-    await prepare(db, NOW)
-    yield Dispatcher(db, FixedClock(NOW))
-    await db.close()
-
-
-async def test_chart_answers_with_a_png_and_the_gap(dispatcher: Dispatcher) -> None:
-    reply = await dispatcher.run_line("/chart frontier-swe", READER)
+async def test_chart_answers_with_a_png_and_the_gap(ask: Ask) -> None:
+    reply = await ask("/chart frontier-swe", MEMBER)
     assert not reply.is_error, reply.body
     assert reply.image is not None
     assert reply.image.filename == "race-FrontierSWE.png"
@@ -52,27 +33,27 @@ async def test_chart_answers_with_a_png_and_the_gap(dispatcher: Dispatcher) -> N
     assert "FrontierSWE" in reply.image.description
 
 
-async def test_chart_with_options_by_name(dispatcher: Dispatcher) -> None:
-    reply = await dispatcher.run_line("/chart FrontierSWE since:2026-06 countries:CN", READER)
+async def test_chart_with_options_by_name(ask: Ask) -> None:
+    reply = await ask("/chart FrontierSWE since:2026-06 countries:CN", MEMBER)
     assert not reply.is_error, reply.body
     assert "Only one country" in reply.body
     assert "CN 1" in reply.body
 
 
-async def test_unknown_benchmark_is_refused_with_a_suggestion(dispatcher: Dispatcher) -> None:
-    reply = await dispatcher.run_line("/chart FrontierSW", READER)
+async def test_unknown_benchmark_is_refused_with_a_suggestion(ask: Ask) -> None:
+    reply = await ask("/chart FrontierSW", MEMBER)
     assert reply.is_error and reply.ephemeral
     assert "FrontierSWE" in reply.body
 
 
-async def test_bad_country_is_refused(dispatcher: Dispatcher) -> None:
-    reply = await dispatcher.run_line("/chart FrontierSWE countries:US,Atlantis", READER)
+async def test_bad_country_is_refused(ask: Ask) -> None:
+    reply = await ask("/chart FrontierSWE countries:US,Atlantis", MEMBER)
     assert reply.is_error
     assert "two-letter ISO country code" in reply.body
 
 
-async def test_countries_with_no_scores_are_refused(dispatcher: Dispatcher) -> None:
-    reply = await dispatcher.run_line("/chart FrontierSWE countries:FR", READER)
+async def test_countries_with_no_scores_are_refused(ask: Ask) -> None:
+    reply = await ask("/chart FrontierSWE countries:FR", MEMBER)
     assert reply.is_error
     assert "No FrontierSWE scores" in reply.body
 
