@@ -134,10 +134,10 @@ def read_epoch(text: str, benchmark: str = DEFAULT_BENCHMARK) -> Parsed:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     groups: dict[str, tuple[str, list[_Version]]] = {}
     skipped = Skipped()
-    number, line = 0, 2
-    for cells in reader:
-        number += 1
+    line = 2
+    for number, cells in enumerate(reader, 1):
         clean = {k: (v or "") for k, v in cells.items() if k}
+        clean.setdefault("Model accessibility", "")
         reason = _skip_reason(clean)
         if reason:
             skipped.add(number, line, reason)
