@@ -1,4 +1,4 @@
-"""End to end in HTTP mode: signed slash commands -> the real Bolt app -> the fake's response_url."""
+"""End to end in HTTP mode: signed slash commands, the real Bolt app, the fake's response_url."""
 
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ HTTP_URL = "https://racewatch.example.org/slack/events"
 
 
 def load(request_url: str | None = None, registry: Registry | None = None) -> dict[str, Any]:
-    data = yaml.safe_load(manifest_yaml(request_url, registry))
+    data: dict[str, Any] = yaml.safe_load(manifest_yaml(request_url, registry))
     jsonschema.validate(data, MANIFEST_SCHEMA)
     return data
 
