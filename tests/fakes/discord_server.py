@@ -24,6 +24,8 @@ from tests.fakes.discord_limits import Fault, RateLimits
 
 API = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+BODY = web.RequestKey("body", object)  # the parsed JSON (or payload_json) of a request
+FILES = web.RequestKey("files", list)  # its uploaded files: [(filename, bytes)]
 UNKNOWN_CHANNEL, UNKNOWN_INTERACTION, MISSING_PERMISSIONS = 10003, 10062, 50013
 
 
@@ -206,7 +208,7 @@ class FakeDiscord:
         info = request.match_info
         route = info.route.resource.canonical[len(API):] if info.route.resource else request.path
         body, files = await _read_body(request)
-        request["json"], request["files"] = body, files
+        request[BODY], request[FILES] = body, files
         record = Recorded(request.method, route, request.path[len(API):], dict(request.query), body, files)
         self.requests.append(record)
         response = await self._answer(request, handler, route)
@@ -217,23 +219,23 @@ class FakeDiscord:
         info = request.match_info
         webhook = route.startswith(("/interactions/", "/webhooks/"))
         if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
-            return web.json_response(p.error(0, "401: Unauthorized"), status=401)
+            return _json(p.error(0, "401: Unauthorized"), status=401)
         major = info.get("channel_id") or info.get("guild_id") or info.get("token") or ""
         verdict = self.limits.check(request.method, route, major, request.path, webhook)
         if verdict.status:
-            return web.json_response(verdict.body, status=verdict.status, headers=verdict.headers)
+            return _json(verdict.body, status=verdict.status, headers=verdict.headers)
         channel_id = info.get("channel_id")
         if channel_id in self._gone or (channel_id and channel_id not in self.channels):
-            response: web.StreamResponse = web.json_response(
+            response: web.StreamResponse = _json(
                 p.error(UNKNOWN_CHANNEL, "Unknown Channel"), status=404
             )
         elif channel_id in self._forbidden:
-            response = web.json_response(p.error(MISSING_PERMISSIONS, "Missing Permissions"), status=403)
+            response = _json(p.error(MISSING_PERMISSIONS, "Missing Permissions"), status=403)
         else:
             try:
                 response = await handler(request)
             except web.HTTPNotFound:
-                response = web.json_response(p.error(0, "404: Not Found"), status=404)
+                response = _json(p.error(0, "404: Not Found"), status=404)
         response.headers.update(verdict.headers)
         return response
 
@@ -253,37 +255,37 @@ class FakeDiscord:
         return [p.guild(self.guild_id, "Racewatch test guild", channels, self.bot_user)]
 
     async def _me(self, request: web.Request) -> web.Response:
-        return web.json_response(self.bot_user)
+        return _json(self.bot_user)
 
     async def _application(self, request: web.Request) -> web.Response:
-        return web.json_response(p.application(self.app_id, p.user(p.snowflake(), "Owner")))
+        return _json(p.application(self.app_id, p.user(p.snowflake(), "Owner")))
 
     async def _gateway_url(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return web.json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
 
     async def _commands(self, request: web.Request) -> web.Response:
-        return web.json_response(self.commands(request.match_info.get("guild_id")))
+        return _json(self.commands(request.match_info.get("guild_id")))
 
     async def _overwrite(self, request: web.Request) -> web.Response:
         guild_id = request.match_info.get("guild_id")
-        commands = [p.registered(c, self.app_id, guild_id) for c in request["json"]]
+        commands = [p.registered(c, self.app_id, guild_id) for c in request[BODY]]
         if guild_id is None:
             self.global_commands = commands
         else:
             self.guild_commands[guild_id] = commands
-        return web.json_response(commands)
+        return _json(commands)
 
     async def _attachment(self, request: web.Request) -> web.Response:
         data = self._uploads.get(request.match_info["attachment_id"])
         return web.Response(body=data) if data is not None else web.Response(status=404)
 
     def _posted(self, request: web.Request, channel_id: str, extra_flags: int = 0) -> Posted:
-        body = dict(request["json"] or {})
+        body = dict(request[BODY] or {})
         body["flags"] = int(body.get("flags") or 0) | extra_flags
         described = {str(a.get("id")): a for a in body.get("attachments") or []}
         attachments, files = [], {}
-        for index, (filename, data) in enumerate(request["files"]):
+        for index, (filename, data) in enumerate(request[FILES]):
             name = described.get(str(index), {}).get("filename") or filename
             description = described.get(str(index), {}).get("description") or ""
             attachments.append(p.attachment(self.root, name, data, description))
@@ -302,17 +304,17 @@ class FakeDiscord:
     async def _callback(self, request: web.Request) -> web.Response:
         record = self._record(request)
         if record is None:
-            return web.json_response(p.error(UNKNOWN_INTERACTION, "Unknown interaction"), status=404)
-        body = request["json"] or {}
+            return _json(p.error(UNKNOWN_INTERACTION, "Unknown interaction"), status=404)
+        body = request[BODY] or {}
         kind = int(body.get("type", 0))
         message = None
         if kind in (4, 5):
-            request["json"] = body.get("data") or {}
+            request[BODY] = body.get("data") or {}
             message = self._posted(request, record.payload["channel_id"], p.LOADING if kind == 5 else 0)
         try:
             await record.on_callback(body, message)
         except ValueError as error:
-            return web.json_response(p.error(40060, str(error)), status=400)
+            return _json(p.error(40060, str(error)), status=400)
         if "with_response" not in request.query:
             return web.Response(status=204)
         resource: dict[str, Any] = {"type": kind}
@@ -321,45 +323,45 @@ class FakeDiscord:
             resource["message"] = message.payload
             summary.update(response_message_id=message.payload["id"], response_message_loading=kind == 5,
                            response_message_ephemeral=message.ephemeral)
-        return web.json_response({"interaction": summary, "resource": resource})
+        return _json({"interaction": summary, "resource": resource})
 
     async def _followup(self, request: web.Request) -> web.Response:
         record = self._record(request)
         if record is None or request.match_info["webhook_id"] != self.app_id:
-            return web.json_response(p.error(10015, "Unknown Webhook"), status=404)
+            return _json(p.error(10015, "Unknown Webhook"), status=404)
         message = await record.on_followup(self._posted(request, record.payload["channel_id"]))
         if request.query.get("wait", "").lower() not in ("true", "1"):
             return web.Response(status=204)
-        return web.json_response(message.payload)
+        return _json(message.payload)
 
     async def _original(self, request: web.Request) -> web.Response:
         record = self._record(request)
         if record is None or record.original is None or record.original_deleted:
-            return web.json_response(p.error(10008, "Unknown Message"), status=404)
-        return web.json_response(record.original.payload)
+            return _json(p.error(10008, "Unknown Message"), status=404)
+        return _json(record.original.payload)
 
     async def _edit(self, request: web.Request) -> web.Response:
         record = self._record(request)
         if record is None or record.original is None or record.original_deleted:
-            return web.json_response(p.error(10008, "Unknown Message"), status=404)
+            return _json(p.error(10008, "Unknown Message"), status=404)
         message = await record.on_edit_original(self._posted(request, record.payload["channel_id"]))
-        return web.json_response(message.payload)
+        return _json(message.payload)
 
     async def _delete(self, request: web.Request) -> web.Response:
         record = self._record(request)
         if record is None or record.original is None or record.original_deleted:
-            return web.json_response(p.error(10008, "Unknown Message"), status=404)
+            return _json(p.error(10008, "Unknown Message"), status=404)
         await record.on_delete_original()
         return web.Response(status=204)
 
     async def _channel(self, request: web.Request) -> web.Response:
-        return web.json_response(self.channels[request.match_info["channel_id"]])
+        return _json(self.channels[request.match_info["channel_id"]])
 
     async def _post_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel_id"]
         message = self._posted(request, channel_id)
         self._messages.setdefault(channel_id, []).append(message)
-        return web.json_response(message.payload)
+        return _json(message.payload)
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
@@ -380,3 +382,9 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
 def _file_index(key: str) -> int:
     digits = "".join(ch for ch in key if ch.isdigit())
     return int(digits) if digits else -1
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with Discord's exact `Content-Type` (discord.py compares it without a charset)."""
+    headers = dict(headers or {}, **{"Content-Type": "application/json"})
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
