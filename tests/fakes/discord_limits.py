@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +41,14 @@ class Fault:
 class RateLimits:
     """Buckets per (route, major parameter); `limit` requests per `window` seconds each."""
 
-    def __init__(self, limit: int = 50, window: float = 1.0, global_per_second: int = 50) -> None:
+    def __init__(
+        self,
+        limit: int = 50,
+        window: float = 1.0,
+        global_per_second: int = 50,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.clock = clock  # seconds; tests may stop it
         self.limit = limit
         self.window = window
         self.global_per_second = global_per_second
@@ -55,7 +63,7 @@ class RateLimits:
 
     def check(self, method: str, route: str, major: str, path: str, exempt_global: bool) -> Verdict:
         """Count one request; say whether it may pass and which headers describe its bucket."""
-        now = time.monotonic()
+        now = self.clock()
         fault = self._fault(path)
         if fault is not None:
             return _fault_verdict(fault)
