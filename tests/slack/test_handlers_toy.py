@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from commands.dispatch import Dispatcher
@@ -126,3 +127,16 @@ async def test_failures_and_mistakes_answer_the_caller_alone(
     assert crash["response_type"] == mistake["response_type"] == "ephemeral"
     assert "incident" in texts(crash) and "kaboom" not in str(crash)
     assert "quote is not closed" in texts(mistake)
+
+
+async def test_slow_command_is_acked_before_it_finishes(
+    fake_slack: FakeSlack, start_slack: Any, toy_dispatcher: Dispatcher
+) -> None:
+    toy.Gate.event = asyncio.Event()
+    _front, slash = await start_slack(toy_dispatcher)
+    result = await slash.post("/ponder")
+    assert result.status == 200 and "Working on /ponder" in result.body
+    assert toy.RAN == [] and fake_slack.responses(result.response_url) == []
+    toy.Gate.event.set()
+    [message] = await fake_slack.wait_for_responses(result.response_url)
+    assert texts(message) == "pondered" and toy.RAN == ["ponder"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from commands.registry import Option, OptionType, Permission, Registry, Request
 from commands.reply import Field, Image, Reply, Table
 from storage.db import Database
@@ -50,3 +52,17 @@ async def table(request: Request, _db: Database) -> Reply:
     n = request.get("rows", 3)
     rows = tuple((f"model-{i}", f"{i}.0") for i in range(n))
     return Reply(title="Table", table=Table(("model", "score"), rows))
+
+
+class Gate:
+    """Holds a slow toy command until the test opens it (proves the ack came first)."""
+
+    event: asyncio.Event | None = None
+
+
+@TOY.command("ponder", description="Slow until released", slow=True)
+async def ponder(_request: Request, _db: Database) -> Reply:
+    assert Gate.event is not None
+    await Gate.event.wait()
+    RAN.append("ponder")
+    return Reply(body="pondered")
