@@ -82,8 +82,12 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
         if args.action == "commands":
             print(inspect.registered_commands_json())
-        else:
-            print(inspect.invite_url(settings))
+            return 0
+        if settings.application_id is None:
+            print("racewatch: set DISCORD_APPLICATION_ID (or DISCORD_TOKEN) to build the invite "
+                  "URL", file=sys.stderr)
+            return 2
+        print(inspect.invite_url(settings.application_id))
         return 0
     from bot.slack.manifest import manifest_yaml
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+import base64
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import async_url
 
 
 def _ids(text: str) -> frozenset[str]:
@@ -25,6 +29,7 @@ class Settings(BaseSettings):
 
     # Discord
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_application_id: str | None = Field(None, validation_alias="DISCORD_APPLICATION_ID")
     discord_dev_guild_id: int | None = Field(None, validation_alias="DISCORD_DEV_GUILD_ID")
     discord_api_base_url: str = Field(
         "https://discord.com/api/v10", validation_alias="DISCORD_API_BASE_URL"
@@ -42,6 +47,12 @@ class Settings(BaseSettings):
     slack_curator_ids: str = Field("", validation_alias="SLACK_CURATORS")
     slack_channel_manager_ids: str = Field("", validation_alias="SLACK_CHANNEL_MANAGERS")
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str) -> str:
+        async_url(url)  # raises ValueError with the accepted forms
+        return url
+
     @property
     def discord_curators(self) -> frozenset[str]:
         return _ids(self.discord_curator_ids)
@@ -53,6 +64,20 @@ class Settings(BaseSettings):
     @property
     def slack_channel_managers(self) -> frozenset[str]:
         return _ids(self.slack_channel_manager_ids)
+
+    @property
+    def application_id(self) -> str | None:
+        """DISCORD_APPLICATION_ID, or the bot's id that opens its token (base64)."""
+        if self.discord_application_id:
+            return self.discord_application_id
+        if self.discord_token is None:
+            return None
+        head = self.discord_token.get_secret_value().split(".")[0]
+        try:
+            decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return decoded if decoded.isdigit() else None
 
     @property
     def has_discord(self) -> bool:

@@ -24,7 +24,7 @@ def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[
     )
     leader = bests[0]
     rivals = [e for e in entries if e.country == leader.country]
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for top in bests:
         if top.country == leader.country:
             behind, lag_text = "leads", ""

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Table, delete, insert, select, update
+from sqlalchemy import CursorResult, Date, Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
@@ -28,6 +28,13 @@ def from_json(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and isinstance(column.type, Date):
             out[column.name] = date.fromisoformat(value)
     return out
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 class Change:
@@ -52,7 +59,7 @@ class Change:
 
     async def insert(self, table: Table, values: Mapping[str, Any]) -> int:
         result = await self.conn.execute(insert(table).values(**values))
-        row_id = int(result.inserted_primary_key[0])
+        row_id = _new_id(result)
         self.rows.append(
             {
                 "table": table.name,
@@ -114,7 +121,7 @@ class Change:
                 payload=to_json(payload or {}),
             )
         )
-        event_id = int(result.inserted_primary_key[0])
+        event_id = _new_id(result)
         self.event_ids.append(event_id)
         for hook in self._hooks:
             await hook(self, event_id)
@@ -129,7 +136,7 @@ class Change:
                 at=self.at, actor=self.actor, action=self.action, changes=self.rows
             )
         )
-        entry_id = int(result.inserted_primary_key[0])
+        entry_id = _new_id(result)
         if self.undoes is not None:
             await self.conn.execute(
                 update(schema.audit)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.changes import Change, EventHook
@@ -19,7 +20,12 @@ DEFAULT_URL = "sqlite:///racewatch.db"
 
 def async_url(url: str) -> str:
     """Map a plain database URL to its async driver: aiosqlite or asyncpg."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            f"{url!r} is not a database URL: use sqlite:///PATH or postgresql://USER@HOST/DB"
+        ) from None
     driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
         parsed.drivername, parsed.drivername
     )
