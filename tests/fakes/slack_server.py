@@ -9,32 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import math
 import time
 import uuid
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from tests.fakes.slack_socket import SocketModeLink
+from tests.fakes.slack_webapi import Call, FakeSlackState, User, WebApiMethods
 
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
 POSTING_METHODS = ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")
 RESPONSE_URL_USES = 5  # Slack lets a response_url be used five times
-
-
-@dataclass
-class Call:
-    """One request the fake received: the Web API method (or `response_url`, `upload`)."""
-
-    method: str
-    params: dict[str, Any]
-    headers: dict[str, str]
-    status: int = 200
 
 
 @dataclass
@@ -53,27 +43,7 @@ class _Failure:
     error: str
 
 
-@dataclass
-class User:
-    id: str
-    name: str
-    is_admin: bool = False
-    is_owner: bool = False
-
-
-@dataclass
-class FakeSlackState:
-    """Everything the fake knows; tests read and change it directly."""
-
-    calls: list[Call] = field(default_factory=list)
-    users: dict[str, User] = field(default_factory=dict)
-    channel_errors: dict[str, str] = field(default_factory=dict)
-    responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    uploads: dict[str, bytes] = field(default_factory=dict)
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-class FakeSlack:
+class FakeSlack(WebApiMethods):
     """Start with `async with FakeSlack() as slack:`; point clients at `slack.api_url`."""
 
     def __init__(
@@ -122,10 +92,6 @@ class FakeSlack:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def api_url(self) -> str:
@@ -249,109 +215,6 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
         body: dict[str, Any] = handler(params)
         return web.json_response(body)
-
-    # ---- Web API methods ----------------------------------------------------------------
-    def _m_auth_test(self, _params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": "https://racewatch.example/",
-            "team": "Racewatch",
-            "user": "racewatch",
-            "team_id": self.team_id,
-            "user_id": "U0BOT",
-            "bot_id": "B0BOT",
-            "is_enterprise_install": False,
-        }
-
-    def _channel_error(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        channel = str(params.get("channel") or params.get("channel_id") or "")
-        if not channel:
-            return {"ok": False, "error": "channel_not_found"}
-        error = self.state.channel_errors.get(channel)
-        return {"ok": False, "error": error} if error else None
-
-    def _m_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        if error := self._channel_error(params):
-            return error
-        if not params.get("text") and not params.get("blocks"):
-            return {"ok": False, "error": "no_text"}
-        ts = f"{int(time.time())}.{next(self._ids):06d}"
-        return {
-            "ok": True,
-            "channel": params["channel"],
-            "ts": ts,
-            "message": {"text": params.get("text", ""), "blocks": params.get("blocks")},
-        }
-
-    def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        if error := self._channel_error(params):
-            return error
-        return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ids):06d}"}
-
-    def _m_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = self.state.users.get(str(params.get("user", "")))
-        if user is None:
-            return {"ok": False, "error": "user_not_found"}
-        return {
-            "ok": True,
-            "user": {
-                "id": user.id,
-                "name": user.name,
-                "team_id": self.team_id,
-                "is_admin": user.is_admin,
-                "is_owner": user.is_owner,
-            },
-        }
-
-    def _m_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = str(params.get("channel", ""))
-        error = self.state.channel_errors.get(channel)
-        if error == "channel_not_found":
-            return {"ok": False, "error": error}
-        return {
-            "ok": True,
-            "channel": {
-                "id": channel,
-                "name": channel.lower(),
-                "is_archived": error == "is_archived",
-                "is_member": error != "not_in_channel",
-            },
-        }
-
-    def _m_apps_connections_open(self, _params: dict[str, Any]) -> dict[str, Any]:
-        ticket = uuid.uuid4().hex
-        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link?ticket={ticket}"}
-
-    def _m_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
-        if not params.get("filename") or not str(params.get("length", "")).isdigit():
-            return {"ok": False, "error": "invalid_arguments"}
-        file_id = f"F{next(self._ids):08d}"
-        self.state.files[file_id] = {
-            "id": file_id,
-            "name": params["filename"],
-            "length": int(params["length"]),
-            "complete": False,
-        }
-        return {"ok": True, "file_id": file_id, "upload_url": f"{self.base_url}/upload/{file_id}"}
-
-    def _m_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
-        if params.get("channel_id") and (error := self._channel_error(params)):
-            return error
-        entries = params.get("files")
-        entries = json.loads(entries) if isinstance(entries, str) else entries or []
-        done = []
-        for entry in entries:
-            info = self.state.files.get(entry.get("id", ""))
-            if info is None or info["id"] not in self.state.uploads:
-                return {"ok": False, "error": "file_not_found"}
-            info.update(
-                complete=True,
-                title=entry.get("title", ""),
-                channel=params.get("channel_id"),
-                url_private=f"{self.base_url}/files/{info['id']}",
-            )
-            done.append({k: v for k, v in info.items() if k != "complete"})
-        return {"ok": True, "files": done}
 
     # ---- other endpoints ----------------------------------------------------------------
     async def _respond(self, request: web.Request) -> web.Response:

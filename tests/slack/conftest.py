@@ -52,7 +52,7 @@ def slack_settings(fake: FakeSlack, *, socket_mode: bool = False, **extra: Any) 
     else:
         values["slack_signing_secret"] = SIGNING_SECRET
     values |= extra
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 StartSlack = Callable[..., Any]
