@@ -8,6 +8,7 @@ for errors, refusals and ephemeral replies.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,6 +30,14 @@ from commands.textsyntax import resolve, split_line
 log = logging.getLogger(__name__)
 
 SlashHandler = Callable[..., Awaitable[None]]
+
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
+
+
+def command_text(raw: str) -> str:
+    """The text as typed: Slack sends `&`, `<`, `>` as entities and may wrap links in `<...>`."""
+    unwrapped = _LINK.sub(lambda m: m.group(1), raw)
+    return unwrapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def target_command(registry: Registry, line: str) -> Command | None:
@@ -96,7 +105,7 @@ def command_handler(root: str, dispatcher: Dispatcher, roles: WorkspaceRoles) ->
     async def handle(
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        line = f"/{root} {command.get('text') or ''}".strip()
+        line = f"/{root} {command_text(str(command.get('text') or ''))}".strip()
         target = target_command(dispatcher.registry, line)
         await ack(text=f"Working on /{target.name}…" if target and target.slow else "")
         try:

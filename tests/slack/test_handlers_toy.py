@@ -140,3 +140,13 @@ async def test_slow_command_is_acked_before_it_finishes(
     toy.Gate.event.set()
     [message] = await fake_slack.wait_for_responses(result.response_url)
     assert texts(message) == "pondered" and toy.RAN == ["ponder"]
+
+
+async def test_slack_escaping_of_the_typed_text_is_undone(
+    fake_slack: FakeSlack, start_slack: Any, toy_dispatcher: Dispatcher
+) -> None:
+    _front, slash = await start_slack(toy_dispatcher)
+    typed = '"AT&amp;T &lt;3 <https://example.org/a|example.org/a>"'
+    result = await slash.post("/echo", typed)
+    [message] = await fake_slack.wait_for_responses(result.response_url)
+    assert "AT&amp;T &lt;3 https://example.org/a" in texts(message)  # escaped once, not twice
