@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import aiohttp
 import discord
@@ -85,9 +86,10 @@ class DiscordFrontEnd:
         """Post a reply to a channel; 429s are waited out by discord.py, the rest raise."""
         embed, content, files = render(reply)
         channel = self.client.get_partial_messageable(int(channel_id))
+        extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
         try:
             await channel.send(
-                content=content or None, embed=embed, files=files, allowed_mentions=NO_MENTIONS
+                content=content or None, files=files, allowed_mentions=NO_MENTIONS, **extra
             )
         except discord.NotFound as error:
             raise ChannelGone(channel_id, _why(error)) from error

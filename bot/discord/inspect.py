@@ -24,7 +24,9 @@ PERMISSIONS = discord.Permissions(
 class _NoResponder:
     """The tree's shape does not depend on who answers it."""
 
-    async def invoke(self, interaction: discord.Interaction, command: Command, options: Any) -> None:
+    async def invoke(
+        self, interaction: discord.Interaction, command: Command, options: Any
+    ) -> None:
         raise RuntimeError("inspection tree does not serve commands")
 
     async def suggest(self, kind: Autocomplete, typed: str) -> list[str]:
@@ -34,7 +36,9 @@ class _NoResponder:
 def command_payload(registry: Registry | None = None) -> list[dict[str, Any]]:
     """The list discord.py bulk-overwrites on sync (`[c.to_dict(tree) ...]`)."""
     if registry is None:
-        from commands.catalog import REGISTRY as registry
+        from commands.catalog import REGISTRY
+
+        registry = REGISTRY
     client = discord.Client(intents=discord.Intents.none())
     tree = build_tree(client, registry, _NoResponder())
     return [command.to_dict(tree) for command in tree.get_commands()]

@@ -1,4 +1,4 @@
-"""Neutral reply -> Discord message parts, within Discord's limits ("...and N more", never an error)."""
+"""Neutral reply -> Discord message parts, within Discord's limits: "...and N more", not errors."""
 
 from __future__ import annotations
 

@@ -23,6 +23,9 @@ MAX_CHOICES = 25  # Discord's limit for choices and autocomplete suggestions
 MAX_NAME_LENGTH = 100  # Discord's limit for a choice's name and value
 
 Callback = Callable[..., Coroutine[Any, Any, None]]
+Completer = Callable[
+    [discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
 AppItem = app_commands.Command[Any, ..., None] | app_commands.Group
 
 
@@ -65,7 +68,10 @@ def build_root(registry: Registry, name: str, responder: Responder) -> AppItem:
 
 
 def _item(
-    registry: Registry, path: tuple[str, ...], parent: app_commands.Group | None, responder: Responder
+    registry: Registry,
+    path: tuple[str, ...],
+    parent: app_commands.Group | None,
+    responder: Responder,
 ) -> AppItem:
     command = registry.get(path)
     if command is not None:
@@ -123,7 +129,7 @@ def _decorate(callback: Callback, names: dict[str, Option], responder: Responder
     }
     if choices:
         callback = app_commands.choices(**choices)(callback)
-    completers = {
+    completers: dict[str, Any] = {
         k: _completer(o.autocomplete, responder)
         for k, o in names.items()
         if o.autocomplete is not None and k not in choices
@@ -133,7 +139,7 @@ def _decorate(callback: Callback, names: dict[str, Option], responder: Responder
     return callback
 
 
-def _completer(kind: Autocomplete, responder: Responder) -> Callback:
+def _completer(kind: Autocomplete, responder: Responder) -> Completer:
     async def complete(
         interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
@@ -168,9 +174,9 @@ def _annotation(option: Option) -> Any:
             return number
         low = None if option.min_value is None else number(option.min_value)
         high = None if option.max_value is None else number(option.max_value)
-        return app_commands.Range[number, low, high]  # type: ignore[valid-type]
+        return app_commands.Range[number, low, high]
     limit = {OptionType.TEXT: MAX_TEXT, OptionType.SOURCE: MAX_SOURCE}.get(kind, MAX_STRING)
-    return app_commands.Range[str, None, limit]  # type: ignore[valid-type]
+    return app_commands.Range[str, None, limit]
 
 
 def _python_name(option: Option, index: int) -> str:

@@ -42,7 +42,7 @@ def discord_settings(fake: FakeDiscord, **extra: Any) -> Settings:
         "discord_api_base_url": fake.url,
         "discord_curator_ids": CURATOR,
     }
-    return Settings(_env_file=None, **(values | extra))  # type: ignore[call-arg]
+    return Settings(_env_file=None, **(values | extra))
 
 
 @pytest.fixture

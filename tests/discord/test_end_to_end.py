@@ -19,7 +19,9 @@ def table_row(text: str, first_cell: str) -> list[str]:
     raise AssertionError(f"no row {first_cell!r} in:\n{text}")
 
 
-async def test_gap_embed_shows_scores_and_differences(fake: FakeDiscord, bot: DiscordFrontEnd) -> None:
+async def test_gap_embed_shows_scores_and_differences(
+    fake: FakeDiscord, bot: DiscordFrontEnd
+) -> None:
     reply = await fake.run("gap", {"model_a": "GLM-5.2", "model_b": "Opus-4.8"}, user_id=MEMBER)
 
     assert not reply.ephemeral
@@ -31,7 +33,9 @@ async def test_gap_embed_shows_scores_and_differences(fake: FakeDiscord, bot: Di
     assert "release date of Opus-4.8 unknown" in embed["footer"]["text"]
 
 
-async def test_forgiving_names_and_mistakes_answer_privately(fake: FakeDiscord, bot: DiscordFrontEnd) -> None:
+async def test_forgiving_names_and_mistakes_answer_privately(
+    fake: FakeDiscord, bot: DiscordFrontEnd
+) -> None:
     forgiving = await fake.run("gap", {"model_a": "glm 5.2", "model_b": "Claude Opus 4.8"})
     assert "GLM-5.2" in forgiving.embed["title"]
 
@@ -56,12 +60,18 @@ async def test_member_is_refused_admin_and_nothing_changes(
     fake: FakeDiscord, bot: DiscordFrontEnd, db: Database
 ) -> None:
     before = await snapshot(db)
-    options = {"model": "GPT-5.5", "benchmark": "SWE-Marathon", "value": 31.5,
-               "source": "https://example.org/post"}
+    options = {
+        "model": "GPT-5.5",
+        "benchmark": "SWE-Marathon",
+        "value": 31.5,
+        "source": "https://example.org/post",
+    }
 
     # Discord shows /admin to a member with Manage Server, but only curators may use it.
     for permissions in (p.EVERYONE_PERMISSIONS, p.EVERYONE_PERMISSIONS | p.MANAGE_GUILD):
-        refusal = await fake.run("admin score add", options, user_id=MEMBER, permissions=permissions)
+        refusal = await fake.run(
+            "admin score add", options, user_id=MEMBER, permissions=permissions
+        )
         assert refusal.ephemeral
         assert "curators only" in refusal.content
 
@@ -73,8 +83,13 @@ async def test_curator_adds_a_score_and_the_leaderboard_shows_it(
 ) -> None:
     added = await fake.run(
         "admin score add",
-        {"model": "GPT-5.5", "benchmark": "SWE-Marathon", "value": 31.5,
-         "source": "https://example.org/post", "date": "2026-11-20"},
+        {
+            "model": "GPT-5.5",
+            "benchmark": "SWE-Marathon",
+            "value": 31.5,
+            "source": "https://example.org/post",
+            "date": "2026-11-20",
+        },
         user_id=CURATOR,
         user_name="Curator",
     )

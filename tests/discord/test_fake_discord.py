@@ -10,8 +10,13 @@ import pytest
 from tests.fakes.discord_limits import RateLimits
 from tests.fakes.discord_server import FakeDiscord
 
-RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                "X-RateLimit-Reset-After", "X-RateLimit-Bucket")
+RATE_HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "X-RateLimit-Reset-After",
+    "X-RateLimit-Bucket",
+)
 
 
 @pytest.fixture
@@ -62,7 +67,9 @@ async def test_buckets_are_per_channel(strict: FakeDiscord, http: aiohttp.Client
             assert answer.status == 200
 
 
-async def test_global_limit_answers_429_global(strict: FakeDiscord, http: aiohttp.ClientSession) -> None:
+async def test_global_limit_answers_429_global(
+    strict: FakeDiscord, http: aiohttp.ClientSession
+) -> None:
     statuses = []
     for route in ("/users/@me", "/gateway", "/gateway/bot", "/oauth2/applications/@me"):
         async with http.get(strict.url + route) as answer:

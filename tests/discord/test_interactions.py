@@ -34,15 +34,18 @@ async def test_channel_manager_right_comes_from_discord_permissions(
     fake: FakeDiscord, toy_bot: DiscordFrontEnd
 ) -> None:
     refused = await fake.run("subscribe", user_id=MEMBER)
-    allowed = await fake.run("subscribe", user_id=MEMBER,
-                             permissions=p.EVERYONE_PERMISSIONS | p.MANAGE_CHANNELS)
+    allowed = await fake.run(
+        "subscribe", user_id=MEMBER, permissions=p.EVERYONE_PERMISSIONS | p.MANAGE_CHANNELS
+    )
 
     assert refused.ephemeral and "channel managers only" in refused.content
     assert allowed.embed["description"] == f"subscribed {fake.channel_id}"
     assert toy.RAN == ["subscribe"]
 
 
-async def test_curators_come_from_configuration(fake: FakeDiscord, toy_bot: DiscordFrontEnd) -> None:
+async def test_curators_come_from_configuration(
+    fake: FakeDiscord, toy_bot: DiscordFrontEnd
+) -> None:
     admin_everything = p.EVERYONE_PERMISSIONS | p.ADMINISTRATOR
     refused = await fake.run("admin score add", user_id=MEMBER, permissions=admin_everything)
     allowed = await fake.run("admin score add", user_id=CURATOR)
@@ -74,7 +77,9 @@ async def test_a_command_that_takes_long_is_deferred_in_time(
     assert not reply.ephemeral and reply.embed["description"] == "finally"
 
 
-async def test_chart_defers_and_attaches_the_png(fake: FakeDiscord, toy_bot: DiscordFrontEnd) -> None:
+async def test_chart_defers_and_attaches_the_png(
+    fake: FakeDiscord, toy_bot: DiscordFrontEnd
+) -> None:
     record = await fake.interaction("chart")
     reply = await record.reply()
 

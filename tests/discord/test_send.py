@@ -13,7 +13,9 @@ MESSAGES = ("POST", "/channels/{channel_id}/messages")
 ALERT = Reply(title="New score", body="GLM-5.2 74.4 on FrontierSWE", fields=(Field("Source", "x"),))
 
 
-async def test_send_posts_an_embed_that_pings_nobody(fake: FakeDiscord, bot: DiscordFrontEnd) -> None:
+async def test_send_posts_an_embed_that_pings_nobody(
+    fake: FakeDiscord, bot: DiscordFrontEnd
+) -> None:
     await bot.send(fake.channel_id, Reply(title="@everyone GLM-5.2 released", body="<@&1> hi"))
 
     (message,) = fake.messages(fake.channel_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import discord
 import pytest
@@ -17,11 +18,11 @@ BULK_GLOBAL = ("PUT", "/applications/{app_id}/commands")
 BULK_GUILD = ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands")
 
 
-def leaf_paths(commands: list[dict]) -> set[tuple[str, ...]]:
+def leaf_paths(commands: list[dict[str, Any]]) -> set[tuple[str, ...]]:
     """Every invocable command path in a registered command list."""
     paths: set[tuple[str, ...]] = set()
 
-    def walk(node: dict, prefix: tuple[str, ...]) -> None:
+    def walk(node: dict[str, Any], prefix: tuple[str, ...]) -> None:
         subs = [o for o in node.get("options", []) if o["type"] in (1, 2)]
         if not subs:
             paths.add((*prefix, node["name"]))

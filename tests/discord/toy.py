@@ -74,4 +74,6 @@ async def dawdle(_request: Request, _db: Database) -> Reply:
 async def upload(request: Request, _db: Database) -> Reply:
     RAN.append("upload")
     attached: Attachment = request.options["file"]
-    return Reply(body=f"{attached.filename}: {len(attached.data)} bytes, starts {attached.data[:5]!r}")
+    return Reply(
+        body=f"{attached.filename}: {len(attached.data)} bytes, starts {attached.data[:5]!r}"
+    )

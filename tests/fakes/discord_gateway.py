@@ -55,14 +55,16 @@ class FakeGateway:
     def connected(self) -> bool:
         return self.session is not None and self.session.socket is not None
 
-    async def wait_connected(self, timeout: float = 10.0) -> None:
+    async def wait_connected(self, seconds: float = 10.0) -> None:
         """Until a bot has identified or resumed on a live connection."""
-        await asyncio.wait_for(self._live.wait(), timeout)
+        await asyncio.wait_for(self._live.wait(), seconds)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        await self._send(socket, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        await self._send(
+            socket, {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}
+        )
         try:
             async for message in socket:
                 if message.type is not WSMsgType.TEXT:
@@ -99,7 +101,11 @@ class FakeGateway:
 
     async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
         session = self.session
-        if session is None or data.get("session_id") != session.id or data.get("token") != self.token:
+        if (
+            session is None
+            or data.get("session_id") != session.id
+            or data.get("token") != self.token
+        ):
             await self._send(socket, {"op": INVALID_SESSION, "d": False})
             return
         self.resumes += 1

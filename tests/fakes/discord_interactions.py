@@ -63,7 +63,7 @@ def command_data(
         raise LookupError(f"/{path[0]} is not registered (have {[c['name'] for c in commands]})")
     node, wrappers = root, []
     for name in path[1:]:
-        node = next((o for o in node.get("options", []) if o["name"] == name), None) or {}
+        node = next((o for o in node.get("options", []) if o["name"] == name), {})
         if node.get("type") not in (SUB_COMMAND, SUB_COMMAND_GROUP):
             raise LookupError(f"/{' '.join(path)} is not registered")
         wrappers.append(node)
@@ -135,20 +135,22 @@ class InteractionRecord:
         shown = [m for m in shown if not m.loading]
         return shown + self.followups
 
-    async def reply(self, timeout: float = 10.0) -> Posted:
+    async def reply(self, seconds: float = 10.0) -> Posted:
         """The latest visible answer, once there is one."""
-        await self._wait(lambda: bool(self.visible()), timeout)
+        await self._wait(lambda: bool(self.visible()), seconds)
         return self.visible()[-1]
 
-    async def choices(self, timeout: float = 10.0) -> list[dict[str, Any]]:
+    async def choices(self, seconds: float = 10.0) -> list[dict[str, Any]]:
         """The autocomplete suggestions the bot answered with."""
-        await self._wait(lambda: any(c["type"] == AUTOCOMPLETE_RESULT for c in self.callbacks), timeout)
+        await self._wait(
+            lambda: any(c["type"] == AUTOCOMPLETE_RESULT for c in self.callbacks), seconds
+        )
         result = next(c for c in self.callbacks if c["type"] == AUTOCOMPLETE_RESULT)
         return list(result.get("data", {}).get("choices", []))
 
-    async def _wait(self, ready: Any, timeout: float) -> None:
+    async def _wait(self, ready: Any, seconds: float) -> None:
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(ready), timeout)
+            await asyncio.wait_for(self._changed.wait_for(ready), seconds)
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -167,13 +169,18 @@ class InteractionRecord:
 
     async def on_followup(self, message: Posted) -> Posted:
         """The first follow-up after a deferral replaces the placeholder and keeps its visibility."""
-        if self.deferred and self.original is not None and self.original.loading:
-            if not self.original_deleted:
-                message.ephemeral = self.defer_ephemeral
-                message.payload["id"] = self.original.payload["id"]
-                self.original = message
-                await self._notify()
-                return message
+        original = self.original
+        if (
+            self.deferred
+            and original is not None
+            and original.loading
+            and not self.original_deleted
+        ):
+            message.ephemeral = self.defer_ephemeral
+            message.payload["id"] = original.payload["id"]
+            self.original = message
+            await self._notify()
+            return message
         self.followups.append(message)
         await self._notify()
         return message

@@ -111,12 +111,18 @@ def _too_many(retry_after: float, *, is_global: bool, headers: dict[str, str]) -
     headers["X-RateLimit-Scope"] = "global" if is_global else "user"
     if is_global:
         headers["X-RateLimit-Global"] = "true"
-    body = {"message": "You are being rate limited.", "retry_after": retry_after,
-            "global": is_global, "code": 0}
+    body = {
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": is_global,
+        "code": 0,
+    }
     return Verdict(headers, 429, body)
 
 
 def _fault_verdict(fault: Fault) -> Verdict:
     if fault.status == 429:
         return _too_many(fault.retry_after, is_global=fault.is_global, headers={})
-    return Verdict({}, fault.status, {"message": f"{fault.status}: injected by the fake", "code": 0})
+    return Verdict(
+        {}, fault.status, {"message": f"{fault.status}: injected by the fake", "code": 0}
+    )

@@ -191,9 +191,7 @@ def attachment(base_url: str, filename: str, data: bytes, description: str = "")
     }
 
 
-def registered(
-    command: dict[str, Any], app_id: str, guild_id: str | None
-) -> dict[str, Any]:
+def registered(command: dict[str, Any], app_id: str, guild_id: str | None) -> dict[str, Any]:
     """A command as the bulk-overwrite endpoint returns it: the payload plus ids."""
     result = dict(command, id=snowflake(), application_id=app_id, version=snowflake())
     if guild_id is not None:

@@ -1,5 +1,7 @@
 """A fake Discord on 127.0.0.1 for the real discord.py client: REST, gateway, rate limits, faults.
 
+Usage::
+
     fake = FakeDiscord()
     await fake.start()                 # fake.url -> DISCORD_API_BASE_URL, fake.token -> DISCORD_TOKEN
     reply = await fake.run("gap", {"model_a": "GLM-5.2", "model_b": "Opus-4.8"})
@@ -24,8 +26,8 @@ from tests.fakes.discord_limits import Fault, RateLimits
 
 API = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-BODY = web.RequestKey("body", object)  # the parsed JSON (or payload_json) of a request
-FILES = web.RequestKey("files", list)  # its uploaded files: [(filename, bytes)]
+BODY: web.RequestKey[Any] = web.RequestKey("body", object)  # parsed JSON or payload_json
+FILES: web.RequestKey[list[tuple[str, bytes]]] = web.RequestKey("files", list)  # uploads
 UNKNOWN_CHANNEL, UNKNOWN_INTERACTION, MISSING_PERMISSIONS = 10003, 10062, 50013
 
 
@@ -45,7 +47,9 @@ class Recorded:
 class FakeDiscord:
     """One application, one bot user, one guild with channels, and every request recorded."""
 
-    def __init__(self, token: str = "fake-bot-token", rate_limits: RateLimits | None = None) -> None:
+    def __init__(
+        self, token: str = "fake-bot-token", rate_limits: RateLimits | None = None
+    ) -> None:
         self.token = token
         self.app_id = p.snowflake()
         self.bot_user = p.user(self.app_id, "Racewatch", bot=True)
@@ -128,7 +132,12 @@ class FakeDiscord:
         self._forbidden.add(channel_id)
 
     def fail_next(
-        self, status: int, n: int = 1, *, path: str | None = None, retry_after: float = 0.1,
+        self,
+        status: int,
+        n: int = 1,
+        *,
+        path: str | None = None,
+        retry_after: float = 0.1,
         is_global: bool = False,
     ) -> None:
         """Answer the next `n` REST requests (whose path contains `path`) with `status`."""
@@ -163,7 +172,7 @@ class FakeDiscord:
         data, uploads = command_data(registered, command.split(), options or {}, self.root, focused)
         self._uploads.update(uploads)
         interaction_id = p.snowflake()
-        payload = {
+        payload: dict[str, Any] = {
             "id": interaction_id,
             "application_id": self.app_id,
             "type": 4 if focused else 2,
@@ -192,7 +201,12 @@ class FakeDiscord:
         return await (await self.interaction(command, options, **who)).reply()
 
     async def autocomplete(
-        self, command: str, option: str, typed: str, others: dict[str, Any] | None = None, **who: Any
+        self,
+        command: str,
+        option: str,
+        typed: str,
+        others: dict[str, Any] | None = None,
+        **who: Any,
     ) -> list[dict[str, Any]]:
         """A member types `typed` into `option`; returns the choices the bot offered."""
         values = dict(others or {}, **{option: typed})
@@ -206,16 +220,20 @@ class FakeDiscord:
         if not request.path.startswith(API):
             return await handler(request)
         info = request.match_info
-        route = info.route.resource.canonical[len(API):] if info.route.resource else request.path
+        route = info.route.resource.canonical[len(API) :] if info.route.resource else request.path
         body, files = await _read_body(request)
         request[BODY], request[FILES] = body, files
-        record = Recorded(request.method, route, request.path[len(API):], dict(request.query), body, files)
+        record = Recorded(
+            request.method, route, request.path[len(API) :], dict(request.query), body, files
+        )
         self.requests.append(record)
         response = await self._answer(request, handler, route)
         record.status = response.status
         return response
 
-    async def _answer(self, request: web.Request, handler: Handler, route: str) -> web.StreamResponse:
+    async def _answer(
+        self, request: web.Request, handler: Handler, route: str
+    ) -> web.StreamResponse:
         info = request.match_info
         webhook = route.startswith(("/interactions/", "/webhooks/"))
         if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
@@ -284,8 +302,10 @@ class FakeDiscord:
         body = dict(request[BODY] or {})
         body["flags"] = int(body.get("flags") or 0) | extra_flags
         described = {str(a.get("id")): a for a in body.get("attachments") or []}
-        attachments, files = [], {}
-        for index, (filename, data) in enumerate(request[FILES]):
+        attachments: list[dict[str, Any]] = []
+        files: dict[str, bytes] = {}
+        uploads = request[FILES]
+        for index, (filename, data) in enumerate(uploads):
             name = described.get(str(index), {}).get("filename") or filename
             description = described.get(str(index), {}).get("description") or ""
             attachments.append(p.attachment(self.root, name, data, description))
@@ -298,7 +318,9 @@ class FakeDiscord:
         if "interaction_id" in info:
             record = self._interactions.get(info["interaction_id"])
         else:
-            record = next((r for r in self._interactions.values() if r.token == info["token"]), None)
+            record = next(
+                (r for r in self._interactions.values() if r.token == info["token"]), None
+            )
         return record if record is not None and record.token == info["token"] else None
 
     async def _callback(self, request: web.Request) -> web.Response:
@@ -310,7 +332,9 @@ class FakeDiscord:
         message = None
         if kind in (4, 5):
             request[BODY] = body.get("data") or {}
-            message = self._posted(request, record.payload["channel_id"], p.LOADING if kind == 5 else 0)
+            message = self._posted(
+                request, record.payload["channel_id"], p.LOADING if kind == 5 else 0
+            )
         try:
             await record.on_callback(body, message)
         except ValueError as error:
@@ -321,8 +345,11 @@ class FakeDiscord:
         summary: dict[str, Any] = {"id": record.id, "type": record.payload["type"]}
         if message is not None:
             resource["message"] = message.payload
-            summary.update(response_message_id=message.payload["id"], response_message_loading=kind == 5,
-                           response_message_ephemeral=message.ephemeral)
+            summary.update(
+                response_message_id=message.payload["id"],
+                response_message_loading=kind == 5,
+                response_message_ephemeral=message.ephemeral,
+            )
         return _json({"interaction": summary, "resource": resource})
 
     async def _followup(self, request: web.Request) -> web.Response:
