@@ -88,10 +88,7 @@ def _skip_reason(cells: dict[str, str]) -> str | None:
         return "no Model name"
     countries = [c.strip() for c in cells.get("Country", "").split(",") if c.strip()]
     if len(countries) > 1:
-        return (
-            f"made in several countries ({', '.join(countries)}): each model is credited "
-            "to one country, so a joint model is left out"
-        )
+        return f"made in several countries ({', '.join(countries)}); a model counts for one"
     if score(cells.get("ECI Score", "")) is None:
         return "no ECI Score"
     if not countries:
@@ -121,6 +118,7 @@ def _group_rows(name: str, versions: list[_Version], benchmark: str) -> Iterator
         "release_date": dates[0] if dates else "",
         "benchmark": benchmark,
         "weights": access[0] if access else "",
+        "model_source": CREDIT,
     }
     for version in [v for v in versions if v is not best] + [best]:
         source = f"{CREDIT}; model version {version.cells.get('Model version', '').strip()}"

@@ -16,7 +16,7 @@ from typing import Any
 from commands.errors import UserError
 
 REQUIRED = ("model", "organization", "country", "release_date", "benchmark", "score", "source")
-OPTIONAL = ("weights", "params", "context", "stderr", "date")
+OPTIONAL = ("weights", "params", "context", "stderr", "date", "model_source")
 # A benchmark the database lacks is created from these (export writes them on every row).
 BENCHMARK_COLUMNS = (
     "benchmark_unit",

@@ -1,0 +1,195 @@
+"""File import: `racewatch import FILE` and `/admin import`, for CSV, JSON and Epoch's ECI file.
+
+All or nothing: every row is checked first; unless every row is valid (or `skip_invalid`
+leaves the bad ones out) nothing is written. One transaction, one audit entry (so
+`/admin undo` takes the import back), one event batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from commands.curation import leading_country
+from commands.errors import UserError
+from commands.import_check import Checker, Rejection
+from commands.import_formats import Parsed, RawRow, read_file
+from storage.benchmarks import get_benchmark
+from storage.bulk import Written, write_plan
+from storage.bulk_plan import load_snapshot
+from storage.changes import Change
+from storage.db import Database
+
+PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would help
+SHOWN = 20  # rejected rows listed in a reply; the rest are counted
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; `written` is None when nothing was written."""
+
+    filename: str
+    kind: str
+    counts: Counter[str]
+    rejected: list[Rejection]
+    skipped: list[tuple[int, int, str]]
+    notes: list[str] = field(default_factory=list)
+    written: Written | None = None
+    batch: str | None = None
+    lead_changes: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.written is None and bool(self.rejected)
+
+    def text(self, shown: int = SHOWN) -> str:
+        """The report as readers see it: counts, then why rows were rejected or skipped."""
+        c = self.counts
+        lines = [
+            f"{self.filename} ({self.kind}): added {c['added']}, updated {c['updated']}, "
+            f"unchanged {c['unchanged']}, rejected {len(self.rejected)}"
+            + (f", skipped {len(self.skipped)}" if self.skipped else "")
+            + "."
+        ]
+        if self.written is not None:
+            w = self.written
+            lines.append(
+                f"Wrote {w.benchmarks} benchmark(s), {w.organizations} organization(s), "
+                f"{w.models} model(s), {w.scores} score(s), {w.updates} update(s); "
+                f"{w.events} event(s) in batch {self.batch}."
+            )
+        elif self.refused:
+            lines.append(
+                f"Nothing was written: {len(self.rejected)} row(s) are invalid. Fix them, "
+                "or import again skipping invalid rows (--skip-invalid / skip_invalid)."
+            )
+        else:
+            lines.append("Nothing to write: the database already has all of it.")
+        lines += self.lead_changes
+        lines += [f"Rejected {r.where}: {r.reason}" for r in self.rejected[:shown]]
+        if len(self.rejected) > shown:
+            lines.append(f"... and {len(self.rejected) - shown} more rejected rows.")
+        groups: dict[str, list[int]] = {}
+        for number, _, reason in self.skipped:
+            groups.setdefault(reason, []).append(number)
+        for reason, numbers in sorted(groups.items(), key=lambda g: -len(g[1])):
+            shown_rows = ", ".join(map(str, numbers[:3])) + (", ..." if len(numbers) > 3 else "")
+            lines.append(f"Skipped {len(numbers)} row(s), {reason}: row {shown_rows}")
+        lines += [f"Note: {n}" for n in self.notes[:shown]]
+        return "\n".join(lines)
+
+
+def _rows(parsed: Parsed, progress: bool) -> Iterator[RawRow]:
+    if not progress or parsed.estimate < PROGRESS_FROM:
+        return parsed.rows
+    from tqdm import tqdm
+
+    return iter(tqdm(parsed.rows, total=parsed.estimate, unit="row", desc="checking"))
+
+
+async def _leaders(change: Change, ids: set[int]) -> dict[int, str | None]:
+    leaders: dict[int, str | None] = {}
+    for benchmark_id in ids:
+        bench = await get_benchmark(change.conn, benchmark_id)
+        leaders[benchmark_id] = await leading_country(change, bench)
+    return leaders
+
+
+async def _lead_events(change: Change, before: dict[int, str | None], batch: str) -> list[str]:
+    """A change of the leading country on a benchmark is an event of its own (same batch)."""
+    after = await _leaders(change, set(before))
+    said: list[str] = []
+    for benchmark_id, old in before.items():
+        new = after[benchmark_id]
+        if old is not None and new is not None and new != old:
+            bench = await get_benchmark(change.conn, benchmark_id)
+            summary = f"Lead change on {bench.name}: {new} overtakes {old} (file import)"
+            await change.event(
+                "lead",
+                summary,
+                country=new,
+                benchmark=bench.name,
+                batch=batch,
+                payload={"from": old, "to": new},
+            )
+            said.append(summary)
+    return said
+
+
+async def import_bytes(
+    db: Database,
+    filename: str,
+    data: bytes,
+    *,
+    benchmark: str | None = None,
+    skip_invalid: bool = False,
+    actor: str = "console:console",
+    now: datetime | None = None,
+    progress: bool = False,
+) -> ImportReport:
+    """Check every row, then write all valid rows in one transaction (or nothing)."""
+    parsed = read_file(filename, data, benchmark=benchmark)
+    at = now or datetime.now(UTC)
+    batch = f"import-{uuid.uuid4().hex[:12]}"
+    async with db.write(actor, f"import {filename}", at) as change:
+        checker = Checker(
+            await load_snapshot(change.conn),
+            parsed.benchmarks,
+            default_benchmark=benchmark,
+            today=at.date(),
+            actor=actor,
+        )
+        for raw in _rows(parsed, progress):
+            checker.add(raw)
+        checked = checker.finish()
+        report = ImportReport(
+            filename,
+            parsed.kind,
+            checked.counts,
+            checked.rejected,
+            parsed.skipped.rows,
+            checked.notes,
+        )
+        if parsed.ignored_columns:
+            report.notes.insert(0, f"ignored column(s): {', '.join(parsed.ignored_columns)}")
+        if (checked.rejected and not skip_invalid) or checked.plan.empty:
+            return report
+        touched = {b for b in checked.plan.benchmarks_touched if isinstance(b, int)}
+        before = await _leaders(change, touched)
+        report.written = await write_plan(change, checked.plan, batch)
+        report.batch = batch
+        report.lead_changes = await _lead_events(change, before, batch)
+    return report
+
+
+async def import_file(
+    db: Database,
+    path: Path | str,
+    *,
+    benchmark: str | None = None,
+    skip_invalid: bool = False,
+    actor: str = "console:console",
+    now: datetime | None = None,
+    progress: bool = False,
+) -> ImportReport:
+    """`racewatch import FILE`: read the file and import it (see `import_bytes`)."""
+    file = Path(path)
+    try:
+        data = await asyncio.to_thread(file.read_bytes)
+    except OSError as error:
+        raise UserError(f"Cannot read {file}: {error.strerror}.") from None
+    return await import_bytes(
+        db,
+        file.name,
+        data,
+        benchmark=benchmark,
+        skip_invalid=skip_invalid,
+        actor=actor,
+        now=now,
+        progress=progress,
+    )
