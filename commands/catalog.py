@@ -4,6 +4,7 @@ from commands import (  # noqa: F401
     admin,
     admin_audit,
     admin_facts,
+    admin_import,
     chart,
     forecasts,
     gap,
