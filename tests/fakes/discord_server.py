@@ -12,36 +12,29 @@ Usage::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_gateway import FakeGateway
+from tests.fakes.discord_http import (
+    BODY,
+    FILES,
+    Recorded,
+    error_response,
+    json_response,
+    posted,
+    read_body,
+)
 from tests.fakes.discord_interactions import InteractionRecord, Posted, command_data
 from tests.fakes.discord_limits import Fault, RateLimits
+from tests.fakes.discord_webhooks import InteractionEndpoints
 
 API = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-BODY: web.RequestKey[Any] = web.RequestKey("body", object)  # parsed JSON or payload_json
-FILES: web.RequestKey[list[tuple[str, bytes]]] = web.RequestKey("files", list)  # uploads
-UNKNOWN_CHANNEL, UNKNOWN_INTERACTION, MISSING_PERMISSIONS = 10003, 10062, 50013
-
-
-@dataclass
-class Recorded:
-    """One request the bot made, as the fake saw it."""
-
-    method: str
-    route: str  # e.g. "/channels/{channel_id}/messages"
-    path: str
-    query: dict[str, str]
-    json: Any
-    files: list[tuple[str, bytes]] = field(default_factory=list)
-    status: int = 0
+UNKNOWN_CHANNEL, MISSING_PERMISSIONS = 10003, 50013
 
 
 class FakeDiscord:
@@ -64,7 +57,7 @@ class FakeDiscord:
         self._messages: dict[str, list[Posted]] = {}
         self._gone: set[str] = set()
         self._forbidden: set[str] = set()
-        self._interactions: dict[str, InteractionRecord] = {}
+        self.webhooks = InteractionEndpoints(self.app_id, self.bot_user)
         self._uploads: dict[str, bytes] = {}
         self._runner: web.AppRunner | None = None
         self.root = ""
@@ -84,22 +77,17 @@ class FakeDiscord:
             ("PUT", "/applications/{app_id}/commands", self._overwrite),
             ("GET", "/applications/{app_id}/guilds/{guild_id}/commands", self._commands),
             ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", self._overwrite),
-            ("POST", "/interactions/{interaction_id}/{token}/callback", self._callback),
-            ("POST", "/webhooks/{webhook_id}/{token}", self._followup),
-            ("GET", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._original),
-            ("PATCH", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._edit),
-            ("DELETE", "/webhooks/{webhook_id}/{token}/messages/{message_id}", self._delete),
             ("GET", "/channels/{channel_id}", self._channel),
             ("POST", "/channels/{channel_id}/messages", self._post_message),
         ]
-        for method, route, handler in routes:
+        for method, route, handler in routes + self.webhooks.routes():
             app.router.add_route(method, API + route, handler)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self.root = self.webhooks.root = f"http://127.0.0.1:{port}"
 
     async def close(self) -> None:
         await self.gateway.close()
@@ -152,7 +140,7 @@ class FakeDiscord:
         return self.global_commands if guild_id is None else self.guild_commands.get(guild_id, [])
 
     def sent(self, method: str, route: str) -> list[Recorded]:
-        """Recorded requests for one route template, e.g. ("POST", "/channels/{channel_id}/messages")."""
+        """Requests for one route template, e.g. ("POST", "/channels/{channel_id}/messages")."""
         return [r for r in self.requests if r.method == method and r.route == route]
 
     async def interaction(
@@ -192,7 +180,7 @@ class FakeDiscord:
             "data": data,
         }
         record = InteractionRecord(payload)
-        self._interactions[interaction_id] = record
+        self.webhooks.records[interaction_id] = record
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return record
 
@@ -221,7 +209,7 @@ class FakeDiscord:
             return await handler(request)
         info = request.match_info
         route = info.route.resource.canonical[len(API) :] if info.route.resource else request.path
-        body, files = await _read_body(request)
+        body, files = await read_body(request)
         request[BODY], request[FILES] = body, files
         record = Recorded(
             request.method, route, request.path[len(API) :], dict(request.query), body, files
@@ -237,23 +225,21 @@ class FakeDiscord:
         info = request.match_info
         webhook = route.startswith(("/interactions/", "/webhooks/"))
         if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
-            return _json(p.error(0, "401: Unauthorized"), status=401)
+            return error_response(401, 0, "401: Unauthorized")
         major = info.get("channel_id") or info.get("guild_id") or info.get("token") or ""
         verdict = self.limits.check(request.method, route, major, request.path, webhook)
         if verdict.status:
-            return _json(verdict.body, status=verdict.status, headers=verdict.headers)
+            return json_response(verdict.body, status=verdict.status, headers=verdict.headers)
         channel_id = info.get("channel_id")
         if channel_id in self._gone or (channel_id and channel_id not in self.channels):
-            response: web.StreamResponse = _json(
-                p.error(UNKNOWN_CHANNEL, "Unknown Channel"), status=404
-            )
+            response: web.StreamResponse = error_response(404, UNKNOWN_CHANNEL, "Unknown Channel")
         elif channel_id in self._forbidden:
-            response = _json(p.error(MISSING_PERMISSIONS, "Missing Permissions"), status=403)
+            response = error_response(403, MISSING_PERMISSIONS, "Missing Permissions")
         else:
             try:
                 response = await handler(request)
             except web.HTTPNotFound:
-                response = _json(p.error(0, "404: Not Found"), status=404)
+                response = error_response(404, 0, "404: Not Found")
         response.headers.update(verdict.headers)
         return response
 
@@ -273,17 +259,17 @@ class FakeDiscord:
         return [p.guild(self.guild_id, "Racewatch test guild", channels, self.bot_user)]
 
     async def _me(self, request: web.Request) -> web.Response:
-        return _json(self.bot_user)
+        return json_response(self.bot_user)
 
     async def _application(self, request: web.Request) -> web.Response:
-        return _json(p.application(self.app_id, p.user(p.snowflake(), "Owner")))
+        return json_response(p.application(self.app_id, p.user(p.snowflake(), "Owner")))
 
     async def _gateway_url(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
 
     async def _commands(self, request: web.Request) -> web.Response:
-        return _json(self.commands(request.match_info.get("guild_id")))
+        return json_response(self.commands(request.match_info.get("guild_id")))
 
     async def _overwrite(self, request: web.Request) -> web.Response:
         guild_id = request.match_info.get("guild_id")
@@ -292,126 +278,23 @@ class FakeDiscord:
             self.global_commands = commands
         else:
             self.guild_commands[guild_id] = commands
-        return _json(commands)
+        return json_response(commands)
 
     async def _attachment(self, request: web.Request) -> web.Response:
         data = self._uploads.get(request.match_info["attachment_id"])
         return web.Response(body=data) if data is not None else web.Response(status=404)
 
-    def _posted(self, request: web.Request, channel_id: str, extra_flags: int = 0) -> Posted:
-        body = dict(request[BODY] or {})
-        body["flags"] = int(body.get("flags") or 0) | extra_flags
-        described = {str(a.get("id")): a for a in body.get("attachments") or []}
-        attachments: list[dict[str, Any]] = []
-        files: dict[str, bytes] = {}
-        uploads = request[FILES]
-        for index, (filename, data) in enumerate(uploads):
-            name = described.get(str(index), {}).get("filename") or filename
-            description = described.get(str(index), {}).get("description") or ""
-            attachments.append(p.attachment(self.root, name, data, description))
-            files[name] = data
-        payload = p.message(channel_id, self.bot_user, body, attachments)
-        return Posted(payload, files, bool(body["flags"] & p.EPHEMERAL))
-
-    def _record(self, request: web.Request) -> InteractionRecord | None:
-        info = request.match_info
-        if "interaction_id" in info:
-            record = self._interactions.get(info["interaction_id"])
-        else:
-            record = next(
-                (r for r in self._interactions.values() if r.token == info["token"]), None
-            )
-        return record if record is not None and record.token == info["token"] else None
-
-    async def _callback(self, request: web.Request) -> web.Response:
-        record = self._record(request)
-        if record is None:
-            return _json(p.error(UNKNOWN_INTERACTION, "Unknown interaction"), status=404)
-        body = request[BODY] or {}
-        kind = int(body.get("type", 0))
-        message = None
-        if kind in (4, 5):
-            request[BODY] = body.get("data") or {}
-            message = self._posted(
-                request, record.payload["channel_id"], p.LOADING if kind == 5 else 0
-            )
-        try:
-            await record.on_callback(body, message)
-        except ValueError as error:
-            return _json(p.error(40060, str(error)), status=400)
-        if "with_response" not in request.query:
-            return web.Response(status=204)
-        resource: dict[str, Any] = {"type": kind}
-        summary: dict[str, Any] = {"id": record.id, "type": record.payload["type"]}
-        if message is not None:
-            resource["message"] = message.payload
-            summary.update(
-                response_message_id=message.payload["id"],
-                response_message_loading=kind == 5,
-                response_message_ephemeral=message.ephemeral,
-            )
-        return _json({"interaction": summary, "resource": resource})
-
-    async def _followup(self, request: web.Request) -> web.Response:
-        record = self._record(request)
-        if record is None or request.match_info["webhook_id"] != self.app_id:
-            return _json(p.error(10015, "Unknown Webhook"), status=404)
-        message = await record.on_followup(self._posted(request, record.payload["channel_id"]))
-        if request.query.get("wait", "").lower() not in ("true", "1"):
-            return web.Response(status=204)
-        return _json(message.payload)
-
-    async def _original(self, request: web.Request) -> web.Response:
-        record = self._record(request)
-        if record is None or record.original is None or record.original_deleted:
-            return _json(p.error(10008, "Unknown Message"), status=404)
-        return _json(record.original.payload)
-
-    async def _edit(self, request: web.Request) -> web.Response:
-        record = self._record(request)
-        if record is None or record.original is None or record.original_deleted:
-            return _json(p.error(10008, "Unknown Message"), status=404)
-        message = await record.on_edit_original(self._posted(request, record.payload["channel_id"]))
-        return _json(message.payload)
-
-    async def _delete(self, request: web.Request) -> web.Response:
-        record = self._record(request)
-        if record is None or record.original is None or record.original_deleted:
-            return _json(p.error(10008, "Unknown Message"), status=404)
-        await record.on_delete_original()
-        return web.Response(status=204)
-
     async def _channel(self, request: web.Request) -> web.Response:
-        return _json(self.channels[request.match_info["channel_id"]])
+        return json_response(self.channels[request.match_info["channel_id"]])
 
     async def _post_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel_id"]
-        message = self._posted(request, channel_id)
+        message = posted(
+            request[BODY],
+            request[FILES],
+            root=self.root,
+            author=self.bot_user,
+            channel_id=channel_id,
+        )
         self._messages.setdefault(channel_id, []).append(message)
-        return _json(message.payload)
-
-
-async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
-    """JSON, or multipart with `payload_json` and `files[n]` parts (in order)."""
-    if request.content_type.startswith("multipart/"):
-        form = await request.post()
-        files = [
-            (value.filename, value.file.read())
-            for key, value in sorted(form.items(), key=lambda kv: _file_index(kv[0]))
-            if isinstance(value, web.FileField)
-        ]
-        raw = form.get("payload_json")
-        return (json.loads(raw) if isinstance(raw, str) else None), files
-    text = await request.text()
-    return (json.loads(text) if text else None), []
-
-
-def _file_index(key: str) -> int:
-    digits = "".join(ch for ch in key if ch.isdigit())
-    return int(digits) if digits else -1
-
-
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    """JSON with Discord's exact `Content-Type` (discord.py compares it without a charset)."""
-    headers = dict(headers or {}, **{"Content-Type": "application/json"})
-    return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+        return json_response(message.payload)
