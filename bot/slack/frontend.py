@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import Settings
 from bot.slack.handlers import register_commands
 from bot.slack.roles import WorkspaceRoles
-from bot.slack.sending import post_reply, retry_handlers
+from bot.slack.sending import error_code, post_reply, retry_handlers
 from commands.dispatch import Dispatcher
 from commands.reply import Reply
 
@@ -59,16 +62,23 @@ class SlackFrontEnd:
         self.port: int | None = None
 
     @property
-    def request_url(self) -> str:
+    def listen_url(self) -> str:
         """Where HTTP mode listens (the slash commands' Request URL ends with this path)."""
         return f"http://{self.settings.slack_host}:{self.port}{EVENTS_PATH}"
 
     async def start(self) -> None:
-        """Connect over Socket Mode, or listen for signed HTTP requests; returns once ready."""
+        """Connect over Socket Mode, or listen for signed HTTP requests; returns once ready.
+
+        A refused token raises `SlackStartError` at once instead of retrying forever.
+        """
+        await _checked(self.client.auth_test(), "SLACK_BOT_TOKEN")
         if self.socket_mode:
-            self._socket = AsyncSocketModeHandler(
-                self.app, _secret(self.settings.slack_app_token), web_client=self.client
+            app_token = _secret(self.settings.slack_app_token)
+            opened = await _checked(
+                self.client.apps_connections_open(app_token=app_token), "SLACK_APP_TOKEN"
             )
+            self._socket = AsyncSocketModeHandler(self.app, app_token, web_client=self.client)
+            self._socket.client.wss_uri = str(opened["url"])  # the URL just issued
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack: connected in Socket Mode with %d commands", len(self.commands))
             return
@@ -78,7 +88,7 @@ class SlackFrontEnd:
         await site.start()
         self._runner = runner
         self.port = _bound_port(runner, self.settings.slack_port)
-        log.info("Slack: HTTP mode on %s with %d commands", self.request_url, len(self.commands))
+        log.info("Slack: HTTP mode on %s with %d commands", self.listen_url, len(self.commands))
 
     async def close(self) -> None:
         if self._socket is not None:
@@ -91,6 +101,21 @@ class SlackFrontEnd:
     async def send(self, channel_id: str, reply: Reply) -> None:
         """Post an alert or digest (chat.postMessage); raises `bot.slack.sending` errors."""
         await post_reply(self.client, channel_id, reply)
+
+
+class SlackStartError(RuntimeError):
+    """Slack refused a configured token, or could not be reached, when starting."""
+
+
+async def _checked(call: Awaitable[AsyncSlackResponse], setting: str) -> AsyncSlackResponse:
+    """Await a Web API call; a refusal names the setting to fix (never the token itself)."""
+    try:
+        return await call
+    except SlackApiError as error:
+        reason = error_code(error) or f"HTTP {error.response.status_code}"
+        raise SlackStartError(f"Slack refused {setting}: {reason}") from None
+    except (OSError, TimeoutError, ClientError) as error:
+        raise SlackStartError(f"Slack could not be reached: {error!r}") from None
 
 
 def _bound_port(runner: web.AppRunner, configured: int) -> int:

@@ -71,7 +71,7 @@ async def start_slack(
         front = SlackFrontEnd(slack_settings(fake_slack, socket_mode=socket_mode), dispatcher)
         await front.start()
         started.append(front)
-        url = "" if socket_mode else front.request_url
+        url = "" if socket_mode else front.listen_url
         return front, SlashCommandClient(fake_slack, url, SIGNING_SECRET)
 
     yield start

@@ -51,12 +51,12 @@ async def test_forged_or_stale_signature_gets_401_and_changes_nothing(
     forgery: dict[str, Any],
 ) -> None:
     _front, slash = await start_slack(dispatcher)
-    before = await snapshot(db)
+    before, calls = await snapshot(db), len(fake_slack.state.calls)
     result = await slash.post("/admin", SCORE_ADD, user_id=CURATOR, **forgery)
     assert result.status == 401
     assert await snapshot(db) == before
     assert fake_slack.responses(result.response_url) == []
-    assert fake_slack.calls_to("auth.test") == []  # refused before the app did anything
+    assert len(fake_slack.state.calls) == calls  # refused before the app asked Slack anything
 
 
 async def test_non_curator_admin_is_refused_ephemerally_and_nothing_changes(

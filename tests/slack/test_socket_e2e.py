@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from bot.slack.frontend import SlackFrontEnd, SlackStartError
 from commands.dispatch import Dispatcher
 from storage.db import Database
 from tests.conftest import snapshot
 from tests.fakes.slack_server import FakeSlack
-from tests.slack.conftest import CURATOR, READER
+from tests.slack.conftest import CURATOR, READER, slack_settings
 from tests.slack.test_handlers_toy import texts
 from tests.slack.test_http_e2e import SCORE_ADD, table_rows
 
@@ -49,3 +52,17 @@ async def test_admin_over_socket_mode_checks_the_curator_list(
     [added] = await fake_slack.wait_for_responses(added_url)
     assert added["response_type"] == "in_channel"
     assert await snapshot(db) != before
+
+
+async def test_refused_tokens_fail_fast_and_name_the_setting(
+    fake_slack: FakeSlack, dispatcher: Dispatcher
+) -> None:
+    bad_bot = slack_settings(fake_slack, socket_mode=True, slack_bot_token="xoxb-revoked")
+    bad_app = slack_settings(fake_slack, socket_mode=True, slack_app_token="xapp-revoked")
+    for settings, name in ((bad_bot, "SLACK_BOT_TOKEN"), (bad_app, "SLACK_APP_TOKEN")):
+        front = SlackFrontEnd(settings, dispatcher)
+        with pytest.raises(SlackStartError, match=f"Slack refused {name}: invalid_auth") as raised:
+            await front.start()
+        assert "revoked" not in str(raised.value)
+        await front.close()
+    assert fake_slack.socket.connections == []
