@@ -18,7 +18,7 @@ from commands.reply import Reply
 log = logging.getLogger(__name__)
 
 DEFER_AFTER = 2.0  # Discord wants a first answer within 3 s: defer if not done by then
-MAX_ATTACHMENT = 8 * 1024 * 1024
+MAX_ATTACHMENT = 64 * 1024 * 1024  # a guard on memory; commands set their own, lower limits
 ALWAYS_DEFERRED = {("chart",)}  # renders a PNG: always slow enough to defer
 
 

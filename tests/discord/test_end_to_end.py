@@ -7,6 +7,7 @@ from storage.db import Database
 from tests.conftest import snapshot
 from tests.discord.conftest import CURATOR, MEMBER
 from tests.fakes import discord_payloads as p
+from tests.fakes.discord_interactions import DEFERRED_MESSAGE
 from tests.fakes.discord_server import FakeDiscord
 
 
@@ -99,6 +100,24 @@ async def test_curator_adds_a_score_and_the_leaderboard_shows_it(
     board = await fake.run("leaderboard", {"benchmark": "SWE-Marathon"}, user_id=MEMBER)
     assert table_row(board.embed["description"], "1")[1] == "GPT-5.5"
     assert table_row(board.embed["description"], "1")[-1] == "31.5"
+
+
+async def test_curator_imports_a_file_and_the_leaderboard_shows_it(
+    fake: FakeDiscord, bot: DiscordFrontEnd
+) -> None:
+    csv = (
+        "model,organization,country,release_date,benchmark,score,source\n"
+        "Kimi-K9,Moonshot AI,CN,2026-11-20,FrontierSWE,76.0,https://example.org/kimi\n"
+    )
+    record = await fake.interaction(
+        "admin import", {"file": ("scores.csv", csv.encode())}, user_id=CURATOR
+    )
+    imported = await record.reply()
+
+    assert record.callbacks[0]["type"] == DEFERRED_MESSAGE  # declared slow: deferred first
+    assert "added 1" in imported.text()
+    board = await fake.run("leaderboard", {"benchmark": "FrontierSWE"})
+    assert table_row(board.embed["description"], "1")[1:3] == ["Kimi-K9", "Moonshot"]
 
 
 async def test_dropped_connection_is_resumed_and_commands_still_served(
