@@ -184,7 +184,7 @@ def fallback_text(reply: Reply) -> str:
 
 
 def render(reply: Reply) -> Rendered:
-    """Block Kit for one reply; an image is sent separately (see `bot.slack.replies`)."""
+    """Block Kit for one reply; its image is uploaded separately (`sending.upload_image`)."""
     pieces = [
         *_body_pieces(reply),
         *_table_pieces(reply),
