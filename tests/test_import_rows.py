@@ -1,0 +1,238 @@
+"""Importing generic CSV/JSON: every row checked, all or nothing, idempotent, undoable."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from commands.context import CONSOLE_CALLER
+from commands.errors import UserError
+from commands.importing import import_bytes
+from storage import schema
+from storage.changes import Change
+from storage.db import Database
+from tests.conftest import MEMBER, NOW, Ask, snapshot
+
+HEADER = "model,organization,country,release_date,benchmark,score,source,weights,date\n"
+GOOD = (
+    HEADER
+    + "Kimi-K9,Moonshot AI,CN,2026-11-20,FrontierSWE,76.0,https://example.org/k9,open,2026-11-21\n"
+    + "Kimi-K9,Moonshot AI,CN,2026-11-20,PostTrainBench,30.5,https://example.org/k9,open,\n"
+    + "GPT-5.5,OpenAI,US,,SWE-Marathon,20.0,https://example.org/gpt,,2026-11-01\n"
+)
+
+
+async def run(db: Database, text: str, **options: Any) -> Any:
+    return await import_bytes(db, "rows.csv", text.encode(), now=NOW, **options)
+
+
+async def events(db: Database) -> list[Any]:
+    async with db.read() as conn:
+        return list(await conn.execute(select(schema.events).order_by(schema.events.c.id)))
+
+
+async def test_a_valid_file_adds_models_scores_and_an_organization(db: Database, ask: Ask) -> None:
+    report = await run(db, GOOD)
+    assert (report.counts["added"], report.counts["updated"], report.rejected) == (3, 0, [])
+    assert report.written is not None
+    assert (report.written.organizations, report.written.models, report.written.scores) == (1, 1, 3)
+    card = (await ask("/model kimi k9", MEMBER)).plain_text()
+    assert "Moonshot AI" in card and "CN" in card and "76.0" in card and "30.5" in card
+    board = (await ask("/leaderboard FrontierSWE limit:1", MEMBER)).plain_text()
+    assert "Kimi-K9" in board
+
+
+async def test_the_same_file_twice_changes_nothing(db: Database) -> None:
+    await run(db, GOOD)
+    before = await snapshot(db)
+    report = await run(db, GOOD)
+    assert report.written is None
+    assert report.counts["unchanged"] == 3 and report.counts["added"] == 0
+    assert await snapshot(db) == before
+
+
+async def test_one_bad_row_refuses_the_whole_file_and_names_the_row(db: Database) -> None:
+    before = await snapshot(db)
+    bad = GOOD + "Kimi-K9,Moonshot AI,CN,2026-11-20,SWE-Marathon,120,https://example.org/k9,,\n"
+    report = await run(db, bad)
+    assert report.refused and report.written is None
+    assert [r.where for r in report.rejected] == ["row 4 (line 5)"]
+    assert "SWE-Marathon scores run from 0 to 100" in report.rejected[0].reason
+    assert "Nothing was written" in report.text() and "row 4 (line 5)" in report.text()
+    assert await snapshot(db) == before
+
+
+async def test_skip_invalid_writes_the_valid_rows(db: Database) -> None:
+    bad = GOOD + "Kimi-K9,Moonshot AI,CN,2026-11-20,SWE-Marathon,abc,https://example.org/k9,,\n"
+    report = await run(db, bad, skip_invalid=True)
+    assert report.written is not None and report.written.scores == 3
+    assert "`score` must be a number" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("A,Moonshot AI,CN,2026-13-01,FrontierSWE,1,s,,", "is not a date I can read"),
+        ("A,Moonshot AI,CN,,FrontierSWE,nan,s,,", "finite number"),
+        ("A,Moonshot AI,CN,,FrontierSWE,1,javascript:alert(1),,", "http(s) URL"),
+        ("A,Moonshot AI,CN,,NoSuchBench,1,s,,", "I don't know the benchmark `NoSuchBench`"),
+        ("A,New Lab,,,FrontierSWE,1,s,,", "new organization: give its country"),
+        ("A,Zhipu AI,US,,FrontierSWE,1,s,,", "Zhipu AI is recorded in CN"),
+        ("GLM-5.2,OpenAI,US,,FrontierSWE,1,s,,", "GLM-5.2 is by Zhipu AI, not OpenAI"),
+        ("A,Moonshot AI,Atlantis,,FrontierSWE,1,s,,", "two-letter ISO code"),
+        ("A,Moonshot AI,CN,,FrontierSWE,1,s,maybe,", "`weights` is one of open, closed"),
+        ("A,Moonshot AI,CN,,FrontierSWE,1,s,,2027-01-01", "in the future"),
+        (f"{'x' * 101},Moonshot AI,CN,,FrontierSWE,1,s,,", "the limit is 100"),
+        ("A,Moonshot AI,CN,,FrontierSWE,,s,,", "`score` is empty"),
+        (",Moonshot AI,CN,,FrontierSWE,1,s,,", "`model` is empty"),
+        ("---,Moonshot AI,CN,,FrontierSWE,1,s,,", "no letters or digits"),
+    ],
+)
+async def test_each_kind_of_bad_row_gets_its_reason(db: Database, row: str, reason: str) -> None:
+    report = await run(db, HEADER + row + "\n")
+    assert len(report.rejected) == 1, report.text()
+    assert reason in report.rejected[0].reason
+
+
+async def test_rows_must_agree_with_each_other(db: Database) -> None:
+    text = HEADER + (
+        "A,Moonshot AI,CN,,FrontierSWE,50,https://example.org/a,,\n"
+        "A,Moonshot AI,CN,,FrontierSWE,51,https://example.org/a,,\n"  # same source, new value
+        "A,Zhipu AI,,,PostTrainBench,10,https://example.org/a,,\n"  # A is Moonshot's above
+        "A,Moonshot AI,CN,,FrontierSWE,50,https://example.org/a,,\n"  # a harmless repeat
+    )
+    report = await run(db, text)
+    reasons = {r.number: r.reason for r in report.rejected}
+    assert "row 1 gives A on FrontierSWE from the same source a different score" in reasons[2]
+    assert "A is by Moonshot AI, not Zhipu AI" in reasons[3]
+    assert set(reasons) == {2, 3}
+    assert report.counts["unchanged"] == 1
+
+
+async def test_a_new_value_from_the_same_source_is_an_update(db: Database, ask: Ask) -> None:
+    await run(db, GOOD)
+    changed = GOOD.replace(
+        "76.0,https://example.org/k9,open,2026-11-21", "77.5,https://example.org/k9,open,2026-11-22"
+    )
+    report = await run(db, changed)
+    assert (report.counts["updated"], report.counts["unchanged"]) == (1, 2)
+    assert "77.5" in (await ask("/model Kimi-K9", MEMBER)).plain_text()
+    last = (await events(db))[-1]
+    assert last.kind == "score" and last.payload["status"] == "updated"
+
+
+async def test_the_newest_report_of_a_pair_is_current(db: Database, ask: Ask) -> None:
+    # The seed has GLM-5.2 74.4 on FrontierSWE reported 2026-06-19 (wallstreetcn).
+    older = HEADER + "GLM-5.2,Zhipu AI,CN,,FrontierSWE,70.0,https://example.org/old,,2026-06-01\n"
+    newer = HEADER + "GLM-5.2,Zhipu AI,CN,,FrontierSWE,76.5,https://example.org/new,,2026-07-01\n"
+    await run(db, older)
+    assert "74.4" in (await ask("/leaderboard FrontierSWE country:CN", MEMBER)).plain_text()
+    await run(db, newer)
+    board = (await ask("/leaderboard FrontierSWE country:CN", MEMBER)).plain_text()
+    assert "76.5" in board and "74.4" not in board
+    sources = (await ask("/sources GLM-5.2 FrontierSWE", MEMBER)).plain_text()
+    assert "example.org/old" in sources and "example.org/new" in sources
+
+
+async def test_a_row_fills_facts_a_model_lacks_and_keeps_known_ones(db: Database) -> None:
+    # Opus-4.8 has no release date in the seed; GLM-5.2 was released 2026-06-15.
+    text = HEADER + (
+        "Opus-4.8,Anthropic,US,2026-05-01,FrontierSWE,75.1,https://example.org/o,,\n"
+        "GLM-5.2,Zhipu AI,CN,2026-06-20,FrontierSWE,74.4,https://example.org/g,,\n"
+    )
+    report = await run(db, text)
+    assert report.counts["added"] == 2  # two new sources
+    async with db.read() as conn:
+        m = schema.models
+        rows = dict((await conn.execute(select(m.c.name, m.c.released))).all())
+    assert str(rows["Opus-4.8"]) == "2026-05-01"
+    assert str(rows["GLM-5.2"]) == "2026-06-15"
+    assert any("kept GLM-5.2's released 2026-06-15" in n for n in report.notes)
+
+
+async def test_events_one_per_new_model_and_score_share_a_batch(db: Database) -> None:
+    seen: list[int] = []
+
+    async def hook(change: Change, event_id: int) -> None:
+        seen.append(event_id)
+
+    db.on_event(hook)
+    before = len(await events(db))
+    report = await run(db, GOOD)
+    new = (await events(db))[before:]
+    # Kimi-K9 76.0 also takes the FrontierSWE lead for CN: a lead event of its own.
+    assert sorted(e.kind for e in new) == ["lead", "release", "score", "score", "score"]
+    assert {e.batch for e in new} == {report.batch}
+    lead = next(e for e in new if e.kind == "lead")
+    assert seen == [new[0].id, lead.id]  # hooks hear of the batch once, not once per row
+
+
+async def test_an_import_that_changes_the_leader_says_so(db: Database) -> None:
+    # FrontierSWE: Opus-4.8 (US) 75.1 leads GLM-5.2 (CN) 74.4; Kimi-K9 (CN) 76.0 overtakes.
+    report = await run(db, GOOD)
+    assert any("Lead change on FrontierSWE: CN overtakes US" in s for s in report.lead_changes)
+    lead = [e for e in await events(db) if e.kind == "lead"]
+    assert lead and lead[-1].batch == report.batch
+
+
+async def test_undo_takes_an_import_back(db: Database, ask: Ask) -> None:
+    before = await snapshot(db)
+    await run(db, GOOD, actor=CONSOLE_CALLER.actor)
+    reply = await ask("/admin undo")
+    assert not reply.is_error, reply.body
+    after = await snapshot(db)
+    for table in ("organizations", "models", "names", "scores", "benchmarks"):
+        assert after[table] == before[table], table
+
+
+async def test_json_rows_with_a_new_benchmark(db: Database, ask: Ask) -> None:
+    data = {
+        "benchmarks": [
+            {"name": "Latency", "unit": "ms", "higher_is_better": False, "min_value": 0}
+        ],
+        "rows": [
+            {
+                "model": "GLM-5.2",
+                "organization": "Zhipu AI",
+                "country": "CN",
+                "release_date": "2026-06-15",
+                "benchmark": "Latency",
+                "score": 120,
+                "source": "https://example.org/lat",
+            },
+            {
+                "model": "GPT-5.5",
+                "organization": "OpenAI",
+                "country": "US",
+                "release_date": "",
+                "benchmark": "Latency",
+                "score": 180,
+                "source": "https://example.org/lat",
+            },
+        ],
+    }
+    report = await import_bytes(db, "rows.json", json.dumps(data).encode(), now=NOW)
+    assert report.written is not None and report.written.benchmarks == 1
+    board = (await ask("/leaderboard Latency", MEMBER)).plain_text()
+    assert board.index("GLM-5.2") < board.index("GPT-5.5")  # lower is better
+
+
+async def test_benchmark_option_names_the_benchmark_of_a_one_score_file(db: Database) -> None:
+    text = "model,organization,country,release_date,score,source\nA,Moonshot AI,CN,,60,s\n"
+    report = await run(db, text, benchmark="FrontierSWE")
+    assert report.counts["added"] == 1
+    with pytest.raises(UserError, match="benchmark"):
+        await run(db, text)
+
+
+async def test_a_file_with_only_known_rows_writes_no_audit_entry(db: Database) -> None:
+    await run(db, GOOD)
+    async with db.read() as conn:
+        count = len((await conn.execute(select(schema.audit.c.id))).all())
+    await import_bytes(db, "rows.csv", GOOD.encode(), now=NOW + timedelta(days=1))
+    async with db.read() as conn:
+        assert len((await conn.execute(select(schema.audit.c.id))).all()) == count
