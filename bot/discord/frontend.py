@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 
 from bot.config import Settings
+from bot.discord.client import new_client
 from bot.discord.endpoints import DISCORD_API, discover_gateway, point_at
 from bot.discord.errors import ChannelForbidden, ChannelGone, SendError, SendFailed
 from bot.discord.render import NO_MENTIONS, render
@@ -22,8 +23,6 @@ from commands.reply import Reply
 
 log = logging.getLogger(__name__)
 
-INTENTS = discord.Intents(guilds=True)
-"""Slash commands need no privileged intents; guilds keeps channel names in the cache."""
 CONNECT_TIMEOUT = 60.0
 
 
@@ -32,7 +31,7 @@ class DiscordFrontEnd:
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
         self.settings = settings
-        self.client = discord.Client(intents=INTENTS, allowed_mentions=NO_MENTIONS)
+        self.client = new_client()
         self.responder = InteractionResponder(dispatcher, settings.discord_curators)
         self.tree = build_tree(self.client, dispatcher.registry, self.responder)
         self._connection: asyncio.Task[None] | None = None

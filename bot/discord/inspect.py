@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import discord
 
+from bot.discord.client import new_client
 from bot.discord.tree import build_tree
 from commands.registry import Autocomplete, Command, Registry
 
@@ -39,8 +40,7 @@ def command_payload(registry: Registry | None = None) -> list[dict[str, Any]]:
         from commands.catalog import REGISTRY
 
         registry = REGISTRY
-    client = discord.Client(intents=discord.Intents.none())
-    tree = build_tree(client, registry, _NoResponder())
+    tree = build_tree(new_client(), registry, _NoResponder())
     return [command.to_dict(tree) for command in tree.get_commands()]
 
 
