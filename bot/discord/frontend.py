@@ -49,6 +49,7 @@ class DiscordFrontEnd:
         log.info("Discord: %d commands registered", len(synced))
         connected = asyncio.ensure_future(self.client.wait_for("connect"))
         self._connection = asyncio.create_task(self.client.connect(reconnect=True))
+        self._connection.add_done_callback(_log_end)
         done, _ = await asyncio.wait(
             {connected, self._connection},
             timeout=CONNECT_TIMEOUT,
@@ -99,6 +100,12 @@ class DiscordFrontEnd:
             raise kind(channel_id, _why(error)) from error
         except (aiohttp.ClientError, OSError) as error:
             raise SendFailed(channel_id, str(error)) from error
+
+
+def _log_end(connection: asyncio.Task[None]) -> None:
+    """A gateway connection that gives up (bad token, intents refused) must not end silently."""
+    if not connection.cancelled() and connection.exception() is not None:
+        log.error("Discord: the gateway connection ended", exc_info=connection.exception())
 
 
 def _why(error: discord.HTTPException) -> str:

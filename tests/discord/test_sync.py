@@ -71,3 +71,14 @@ async def test_wrong_token_fails_to_start(
 ) -> None:
     with pytest.raises(discord.LoginFailure):
         await start_bot(dispatcher, discord_token="not-the-token")
+
+
+async def test_gateway_refusing_the_token_fails_to_start(
+    fake: FakeDiscord, start_bot: StartBot, dispatcher: Dispatcher
+) -> None:
+    fake.gateway.token = "another-token"  # REST accepts the token, the gateway does not
+
+    with pytest.raises(discord.ConnectionClosed) as closed:
+        await start_bot(dispatcher)
+
+    assert closed.value.code == 4004
