@@ -69,14 +69,17 @@ class InteractionResponder:
         self, interaction: discord.Interaction, command: Command, options: dict[str, Any]
     ) -> None:
         caller = caller_of(interaction, self.curators)
-        if command.slow or command.path in ALWAYS_DEFERRED:
-            await interaction.response.defer(thinking=True)
         task = asyncio.ensure_future(self._run(command, options, caller))
-        if not interaction.response.is_done():
-            done, _ = await asyncio.wait({task}, timeout=self.defer_after)
-            if not done:
+        try:
+            if command.slow or command.path in ALWAYS_DEFERRED:
+                await interaction.response.defer(thinking=True)
+            elif not (await asyncio.wait({task}, timeout=self.defer_after))[0]:
                 log.info("/%s is taking long: deferring", command.name)
                 await interaction.response.defer(thinking=True)
+        except discord.HTTPException:
+            log.warning("/%s: Discord no longer takes an answer (too late?)", command.name)
+            await task  # the command still finishes; only its answer is lost
+            return
         await send_reply(interaction, await task)
 
     async def _run(self, command: Command, options: dict[str, Any], caller: Caller) -> Reply:

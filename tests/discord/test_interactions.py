@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.discord.frontend import DiscordFrontEnd
@@ -96,3 +98,19 @@ async def test_uploaded_file_reaches_the_command_as_bytes(
     reply = await fake.run("upload", {"file": ("scores.csv", data)})
 
     assert reply.embed["description"] == f"scores.csv: {len(data)} bytes, starts b'model'"
+
+
+async def test_a_refused_deferral_loses_the_answer_not_the_command(
+    fake: FakeDiscord, toy_bot: DiscordFrontEnd
+) -> None:
+    fake.fail_next(404, 1, path="/callback")  # e.g. Discord's 10062 Unknown interaction
+    record = await fake.interaction("chart")
+    async with asyncio.timeout(10):
+        while not toy.RAN:  # noqa: ASYNC110 - the handler runs in the bot, nothing to await
+            await asyncio.sleep(0.01)
+
+    still = await fake.run("echo", {"words": "still here"})
+
+    assert toy.RAN[0] == "chart"
+    assert record.visible() == []
+    assert still.embed["description"] == "words='still here'"
