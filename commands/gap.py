@@ -12,8 +12,9 @@ from commands.names import resolve_benchmark, resolve_model
 from commands.registry import REGISTRY, Autocomplete, Option, Request
 from commands.reply import Reply, Table
 from storage.db import Database
-from storage.rows import ModelRow
-from storage.scores import model_scores, standings
+from storage.names import normalize
+from storage.rows import ModelRow, ScoreRow
+from storage.scores import reaching, two_models_with_scores
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,30 @@ class Pairing:
         return self.a - self.b if self.higher_is_better else self.b - self.a
 
 
+async def _models(
+    conn: AsyncConnection, name_a: str, name_b: str
+) -> tuple[tuple[ModelRow, list[ScoreRow]], tuple[ModelRow, list[ScoreRow]]]:
+    """Both models with their current scores; an unknown name raises with suggestions."""
+    found = await two_models_with_scores(conn, name_a, name_b)
+    pair = []
+    for name in (name_a, name_b):
+        if normalize(name) not in found:
+            await resolve_model(conn, name)  # raises UserError naming the closest models
+        pair.append(found[normalize(name)])
+    return pair[0], pair[1]
+
+
 async def _pairings(
-    conn: AsyncConnection, a: ModelRow, b: ModelRow, benchmark: str | None
+    conn: AsyncConnection,
+    a: tuple[ModelRow, list[ScoreRow]],
+    b: tuple[ModelRow, list[ScoreRow]],
+    benchmark: str | None,
 ) -> list[Pairing]:
     only = (await resolve_benchmark(conn, benchmark)).id if benchmark else None
-    scores_a = {s.benchmark_id: s for s in await model_scores(conn, a.id, benchmark_id=only)}
-    scores_b = {s.benchmark_id: s for s in await model_scores(conn, b.id, benchmark_id=only)}
+    scores_a = {s.benchmark_id: s for s in a[1] if only in (None, s.benchmark_id)}
+    scores_b = {s.benchmark_id: s for s in b[1] if only in (None, s.benchmark_id)}
     if only is not None:
-        for model, scores in ((a, scores_a), (b, scores_b)):
+        for (model, _), scores in ((a, scores_a), (b, scores_b)):
             if only not in scores:
                 raise UserError(
                     f"{model.name} has no {benchmark} score yet. "
@@ -63,15 +80,10 @@ async def _lag_line(conn: AsyncConnection, p: Pairing, a: ModelRow, b: ModelRow)
         return None
     trailing, leader = (b, a) if p.edge > 0 else (a, b)
     value = p.b if p.edge > 0 else p.a
-    rivals = await standings(
-        conn,
-        p.benchmark_id,
-        country=leader.country,
-        reaching=value,
-        higher_is_better=p.higher_is_better,
-    )
+    found = await reaching(conn, p.benchmark_id, leader.country, value, p.higher_is_better)
+    rivals = [race.Entry(name, leader.country, day, score) for name, day, score in found]
     entry = race.Entry(trailing.name, trailing.country, trailing.released, value)
-    lag = race.lag(entry, [phrases.entry(r) for r in rivals], leader.country, p.higher_is_better)
+    lag = race.lag(entry, rivals, leader.country, p.higher_is_better)
     return f"{p.benchmark}: {phrases.lag_sentence(lag)}"
 
 
@@ -114,11 +126,11 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
 )
 async def gap(request: Request, db: Database) -> Reply:
     async with db.read() as conn:
-        a = await resolve_model(conn, request.get("model_a"))
-        b = await resolve_model(conn, request.get("model_b"))
+        with_a, with_b = await _models(conn, request.get("model_a"), request.get("model_b"))
+        a, b = with_a[0], with_b[0]
         if a.id == b.id:
             raise UserError(f"Both names are {a.name}: give two different models.")
-        pairings = await _pairings(conn, a, b, request.get("benchmark"))
+        pairings = await _pairings(conn, with_a, with_b, request.get("benchmark"))
         title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"
         if not pairings:
             return Reply(

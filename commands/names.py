@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.errors import UserError
 from storage import names
-from storage.benchmarks import get_benchmark
-from storage.models import get_model
+from storage.benchmarks import find_benchmark, get_benchmark
+from storage.models import find_model, get_model
 from storage.organizations import get_organization
 from storage.rows import BenchmarkRow, ModelRow, OrganizationRow
 
@@ -36,11 +36,19 @@ async def _entity_id(conn: AsyncConnection, kind: str, text: str) -> int:
 
 
 async def resolve_model(conn: AsyncConnection, text: str) -> ModelRow:
-    return await get_model(conn, await _entity_id(conn, "model", text))
+    found = await find_model(conn, text)
+    return (
+        found if found is not None else await get_model(conn, await _entity_id(conn, "model", text))
+    )
 
 
 async def resolve_benchmark(conn: AsyncConnection, text: str) -> BenchmarkRow:
-    return await get_benchmark(conn, await _entity_id(conn, "benchmark", text))
+    found = await find_benchmark(conn, text)
+    return (
+        found
+        if found is not None
+        else await get_benchmark(conn, await _entity_id(conn, "benchmark", text))
+    )
 
 
 async def resolve_organization(conn: AsyncConnection, text: str) -> OrganizationRow:

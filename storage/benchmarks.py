@@ -5,36 +5,53 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.changes import Change
-from storage.names import add_name
+from storage.names import add_name, normalize
+from storage.query import Query
 from storage.rows import BenchmarkRow
 
-b = schema.benchmarks
+b, n = schema.benchmarks, schema.names
+COLUMNS = (
+    b.c.id,
+    b.c.name,
+    b.c.description,
+    b.c.unit,
+    b.c.higher_is_better,
+    b.c.min_value,
+    b.c.max_value,
+    b.c.source,
+)
+BY_ID = Query(select(*COLUMNS).where(b.c.id == bindparam("id")))
+BY_NAME = Query(
+    select(*COLUMNS)
+    .join(n, n.c.entity_id == b.c.id)
+    .where(n.c.kind == "benchmark", n.c.key == bindparam("key"))
+)
 
 
-def _row(row: Any) -> BenchmarkRow:
-    return BenchmarkRow(
-        row.id,
-        row.name,
-        row.description,
-        row.unit,
-        row.higher_is_better,
-        row.min_value,
-        row.max_value,
-        row.source,
-    )
+def _row(row: tuple[Any, ...]) -> BenchmarkRow:
+    return BenchmarkRow(row[0], row[1], row[2], row[3], bool(row[4]), *row[5:8])
 
 
 async def get_benchmark(conn: AsyncConnection, benchmark_id: int) -> BenchmarkRow:
-    return _row((await conn.execute(select(b).where(b.c.id == benchmark_id))).one())
+    row = await BY_ID.first(conn, id=benchmark_id)
+    if row is None:
+        raise LookupError(f"no benchmark #{benchmark_id}")
+    return _row(row)
+
+
+async def find_benchmark(conn: AsyncConnection, name: str) -> BenchmarkRow | None:
+    """The benchmark a name or alias stands for, in one query."""
+    row = await BY_NAME.first(conn, key=normalize(name))
+    return None if row is None else _row(row)
 
 
 async def all_benchmarks(conn: AsyncConnection) -> list[BenchmarkRow]:
-    return [_row(r) for r in await conn.execute(select(b).order_by(b.c.name))]
+    return [_row(tuple(r)) for r in await conn.execute(select(*COLUMNS).order_by(b.c.name))]
 
 
 async def add_benchmark(

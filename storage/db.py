@@ -46,14 +46,17 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             "busy_timeout=10000",
             "foreign_keys=ON",
             "synchronous=NORMAL",
+            "cache_size=-65536",
+            "mmap_size=268435456",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if conn.get_execution_options().get("write", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # reads run in autocommit: each statement sees the latest committed data
 
 
 class Database:

@@ -6,42 +6,62 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.changes import Change
-from storage.names import add_name
+from storage.names import add_name, normalize
+from storage.query import Query, to_date
 from storage.rows import ModelRow
 
-m, o = schema.models, schema.organizations
+m, o, n = schema.models, schema.organizations, schema.names
+COLUMNS = (
+    m.c.id,
+    m.c.name,
+    m.c.org_id,
+    o.c.name,
+    o.c.country,
+    m.c.released,
+    m.c.release_precision,
+    m.c.params_b,
+    m.c.context_tokens,
+    m.c.weights,
+    m.c.licence,
+    m.c.access,
+    m.c.access_note,
+    m.c.source,
+)
 
 
 def _select() -> Select[Any]:
-    return select(m, o.c.name.label("organization"), o.c.country).join(o, o.c.id == m.c.org_id)
+    return select(*COLUMNS).join(o, o.c.id == m.c.org_id)
 
 
-def _row(row: Any) -> ModelRow:
-    return ModelRow(
-        row.id,
-        row.name,
-        row.org_id,
-        row.organization,
-        row.country,
-        row.released,
-        row.release_precision,
-        row.params_b,
-        row.context_tokens,
-        row.weights,
-        row.licence,
-        row.access,
-        row.access_note,
-        row.source,
-    )
+BY_ID = Query(_select().where(m.c.id == bindparam("id")))
+BY_NAME = Query(
+    _select()
+    .join(n, n.c.entity_id == m.c.id)
+    .where(n.c.kind == "model", n.c.key == bindparam("key"))
+)
+
+
+def model_row(row: tuple[Any, ...]) -> ModelRow:
+    """A model from the `COLUMNS` of a row, in order."""
+    return ModelRow(*row[:5], to_date(row[5]), *row[6:14])
 
 
 async def get_model(conn: AsyncConnection, model_id: int) -> ModelRow:
-    return _row((await conn.execute(_select().where(m.c.id == model_id))).one())
+    row = await BY_ID.first(conn, id=model_id)
+    if row is None:
+        raise LookupError(f"no model #{model_id}")
+    return model_row(row)
+
+
+async def find_model(conn: AsyncConnection, name: str) -> ModelRow | None:
+    """The model a name or alias stands for, in one query."""
+    row = await BY_NAME.first(conn, key=normalize(name))
+    return None if row is None else model_row(row)
 
 
 async def count_models(conn: AsyncConnection) -> int:

@@ -121,7 +121,7 @@ scores = Table(
     Column("is_current", Boolean, nullable=False, default=True),
     UniqueConstraint("model_id", "benchmark_id", "source", name="uq_scores_pair_source"),
     Index("ix_scores_model_current", "model_id", "is_current"),
-    Index("ix_scores_benchmark_current", "benchmark_id", "is_current", "value"),
+    Index("ix_scores_benchmark_current", "benchmark_id", "is_current", "value", "model_id"),
 )
 
 forecasts = Table(

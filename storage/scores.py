@@ -5,39 +5,56 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Boolean, Float, Integer, String, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.changes import Change
-from storage.rows import ScoreRow, Standing
+from storage.models import COLUMNS as MODEL_COLUMNS
+from storage.models import model_row
+from storage.names import normalize
+from storage.query import NO_LIMIT, Query, to_date
+from storage.rows import ModelRow, ScoreRow, Standing
 
 s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmarks
+n = schema.names
 
 
-def _score_select() -> Select[Any]:
-    return (
-        select(s, m.c.name.label("model"), b.c.name.label("benchmark"), b.c.higher_is_better)
-        .join(m, m.c.id == s.c.model_id)
-        .join(b, b.c.id == s.c.benchmark_id)
+SCORE_COLUMNS = (
+    s.c.id,
+    s.c.model_id,
+    m.c.name,
+    s.c.benchmark_id,
+    b.c.name,
+    s.c.value,
+    s.c.stderr,
+    s.c.reported_on,
+    s.c.source,
+    s.c.added_by,
+    s.c.is_current,
+    b.c.higher_is_better,
+)
+_MODEL_SCORES = (
+    select(*SCORE_COLUMNS)
+    .join(m, m.c.id == s.c.model_id)
+    .join(b, b.c.id == s.c.benchmark_id)
+    .where(
+        s.c.model_id == bindparam("model_id"),
+        or_(
+            bindparam("benchmark_id", type_=Integer).is_(None),
+            s.c.benchmark_id == bindparam("benchmark_id", type_=Integer),
+        ),
     )
+    .order_by(b.c.name, s.c.reported_on.desc(), s.c.id.desc())
+)
+CURRENT_SCORES = Query(_MODEL_SCORES.where(s.c.is_current.is_(True)))
+ALL_SCORES = Query(_MODEL_SCORES)
 
 
-def _score(row: Any) -> ScoreRow:
-    return ScoreRow(
-        row.id,
-        row.model_id,
-        row.model,
-        row.benchmark_id,
-        row.benchmark,
-        row.value,
-        row.stderr,
-        row.reported_on,
-        row.source,
-        row.added_by,
-        row.is_current,
-        row.higher_is_better,
-    )
+def _score(row: tuple[Any, ...]) -> ScoreRow:
+    reported = to_date(row[7])
+    assert reported is not None
+    return ScoreRow(*row[:7], reported, row[8], row[9], bool(row[10]), bool(row[11]))
 
 
 async def model_scores(
@@ -48,13 +65,72 @@ async def model_scores(
     current_only: bool = True,
 ) -> list[ScoreRow]:
     """A model's scores by benchmark name; all reports (newest first) unless `current_only`."""
-    query = _score_select().where(s.c.model_id == model_id)
-    if current_only:
-        query = query.where(s.c.is_current.is_(True))
-    if benchmark_id is not None:
-        query = query.where(s.c.benchmark_id == benchmark_id)
-    query = query.order_by(b.c.name, s.c.reported_on.desc(), s.c.id.desc())
-    return [_score(r) for r in await conn.execute(query)]
+    query = CURRENT_SCORES if current_only else ALL_SCORES
+    return [_score(r) for r in await query.all(conn, model_id=model_id, benchmark_id=benchmark_id)]
+
+
+def _standings(higher_is_better: bool) -> Query:
+    """Current scores on a benchmark, best first, with optional filters as parameters."""
+    value = s.c.value
+    country = bindparam("country", type_=String)
+    reaching = bindparam("reaching", type_=Float)
+    return Query(
+        select(
+            m.c.name,
+            o.c.name,
+            o.c.country,
+            m.c.released,
+            m.c.release_precision,
+            m.c.weights,
+            value,
+            s.c.reported_on,
+        )
+        .select_from(s)
+        .join(m, m.c.id == s.c.model_id)
+        .join(o, o.c.id == m.c.org_id)
+        .where(
+            s.c.benchmark_id == bindparam("benchmark_id"),
+            s.c.is_current.is_(True),
+            or_(country.is_(None), o.c.country == country),
+            or_(bindparam("open_only", type_=Boolean).is_(False), m.c.weights == "open"),
+            or_(reaching.is_(None), value >= reaching if higher_is_better else value <= reaching),
+        )
+        .order_by(value.desc() if higher_is_better else value.asc(), m.c.released, m.c.name)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+STANDINGS = {True: _standings(True), False: _standings(False)}
+
+
+def _reaching(higher_is_better: bool) -> Query:
+    """One country's current scores at least as good as a value (a range on the index)."""
+    value, at = s.c.value, bindparam("value", type_=Float)
+    return Query(
+        select(m.c.name, m.c.released, value)
+        .select_from(s)
+        .join(m, m.c.id == s.c.model_id)
+        .join(o, o.c.id == m.c.org_id)
+        .where(
+            s.c.benchmark_id == bindparam("benchmark_id"),
+            s.c.is_current.is_(True),
+            value >= at if higher_is_better else value <= at,
+            o.c.country == bindparam("country"),
+        )
+    )
+
+
+REACHING = {True: _reaching(True), False: _reaching(False)}
+
+
+async def reaching(
+    conn: AsyncConnection, benchmark_id: int, country: str, value: float, higher_is_better: bool
+) -> list[tuple[str, date | None, float]]:
+    """(model, released, value) of a country's models that reached `value` on a benchmark."""
+    rows = await REACHING[higher_is_better].all(
+        conn, benchmark_id=benchmark_id, country=country, value=value
+    )
+    return [(r[0], to_date(r[1]), r[2]) for r in rows]
 
 
 async def standings(
@@ -68,33 +144,21 @@ async def standings(
     limit: int | None = None,
 ) -> list[Standing]:
     """Current scores on a benchmark, best first; `reaching` keeps those at least that good."""
-    value = s.c.value
-    query = (
-        select(
-            m.c.name,
-            o.c.name.label("organization"),
-            o.c.country,
-            m.c.released,
-            m.c.release_precision,
-            m.c.weights,
-            value,
-            s.c.reported_on,
-        )
-        .select_from(s)
-        .join(m, m.c.id == s.c.model_id)
-        .join(o, o.c.id == m.c.org_id)
-        .where(and_(s.c.benchmark_id == benchmark_id, s.c.is_current.is_(True)))
-        .order_by(value.desc() if higher_is_better else value.asc(), m.c.released, m.c.name)
+    rows = await STANDINGS[higher_is_better].all(
+        conn,
+        benchmark_id=benchmark_id,
+        country=country,
+        open_only=open_only,
+        reaching=reaching,
+        limit=NO_LIMIT if limit is None else limit,
     )
-    if country is not None:
-        query = query.where(o.c.country == country)
-    if open_only:
-        query = query.where(m.c.weights == "open")
-    if reaching is not None:
-        query = query.where(value >= reaching if higher_is_better else value <= reaching)
-    if limit is not None:
-        query = query.limit(limit)
-    return [Standing(*row) for row in await conn.execute(query)]
+    return [Standing(r[0], r[1], r[2], to_date(r[3]), r[4], r[5], r[6], _day(r[7])) for r in rows]
+
+
+def _day(value: Any) -> date:
+    day = to_date(value)
+    assert day is not None
+    return day
 
 
 async def add_score(
@@ -166,3 +230,37 @@ async def _mark_current(change: Change, model_id: int, benchmark_id: int) -> Non
     for index, (score_id, is_current) in enumerate(rows):
         if is_current != (index == 0):
             await change.update(s, score_id, {"is_current": index == 0})
+
+
+def _with_scores() -> Query:
+    """Models by name key, each row with one of its current scores (or none)."""
+    key_a, key_b = bindparam("key_a"), bindparam("key_b")
+    return Query(
+        select(*MODEL_COLUMNS, n.c.key, *SCORE_COLUMNS)
+        .select_from(n)
+        .join(m, m.c.id == n.c.entity_id)
+        .join(o, o.c.id == m.c.org_id)
+        .outerjoin(s, and_(s.c.model_id == m.c.id, s.c.is_current.is_(True)))
+        .outerjoin(b, b.c.id == s.c.benchmark_id)
+        .where(n.c.kind == "model", or_(n.c.key == key_a, n.c.key == key_b))
+    )
+
+
+WITH_SCORES = _with_scores()
+
+
+async def two_models_with_scores(
+    conn: AsyncConnection, name_a: str, name_b: str
+) -> dict[str, tuple[ModelRow, list[ScoreRow]]]:
+    """Both models (by name or alias) with their current scores, in one query.
+
+    Keyed by the normalized name; a name that stands for no model is absent.
+    """
+    found: dict[str, tuple[ModelRow, list[ScoreRow]]] = {}
+    width = len(MODEL_COLUMNS)
+    for row in await WITH_SCORES.all(conn, key_a=normalize(name_a), key_b=normalize(name_b)):
+        key = row[width]
+        _, scores = found.setdefault(key, (model_row(row[:width]), []))
+        if row[width + 1] is not None:
+            scores.append(_score(row[width + 1 :]))
+    return found

@@ -158,7 +158,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_scores_benchmark_current", ["benchmark_id", "is_current", "value"], unique=False
+            "ix_scores_benchmark_current",
+            ["benchmark_id", "is_current", "value", "model_id"],
+            unique=False,
         )
         batch_op.create_index("ix_scores_model_current", ["model_id", "is_current"], unique=False)
 
