@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from commands.clock import FixedClock
@@ -36,25 +37,64 @@ NOW = datetime(2026, 11, 23, tzinfo=UTC)
 def fill(path: Path, scores: int, rng: random.Random) -> list[tuple[str, list[int]]]:
     """Write the synthetic rows with plain sqlite3; returns each scored model's benchmarks."""
     con = sqlite3.connect(path)
-    countries = ["US", "CN", "FR", "GB", "DE", "JP", "KR", "CA", "IL", "IN",
-                 "AE", "SG", "CH", "SE", "NL", "ES", "IT", "BR", "AU", "TW"][:COUNTRIES]
-    con.executemany("INSERT INTO organizations (id, name, country, source) VALUES (?,?,?,?)",
-                    [(i + 1, f"Lab {i}", countries[i % COUNTRIES], "synthetic")
-                     for i in range(200)])
+    countries = [
+        "US",
+        "CN",
+        "FR",
+        "GB",
+        "DE",
+        "JP",
+        "KR",
+        "CA",
+        "IL",
+        "IN",
+        "AE",
+        "SG",
+        "CH",
+        "SE",
+        "NL",
+        "ES",
+        "IT",
+        "BR",
+        "AU",
+        "TW",
+    ][:COUNTRIES]
+    con.executemany(
+        "INSERT INTO organizations (id, name, country, source) VALUES (?,?,?,?)",
+        [(i + 1, f"Lab {i}", countries[i % COUNTRIES], "synthetic") for i in range(200)],
+    )
     models = []
     for i in range(MODELS):
         day = START + timedelta(days=rng.randrange(5 * 365))
-        models.append((i + 1, f"Model-{i}", rng.randrange(200) + 1, day.isoformat(), "day",
-                       rng.choice(["open", "closed"]), "available", "synthetic"))
-    con.executemany("INSERT INTO models (id, name, org_id, released, release_precision, weights,"
-                    " access, source) VALUES (?,?,?,?,?,?,?,?)", models)
-    con.executemany("INSERT INTO benchmarks (id, name, description, unit, higher_is_better,"
-                    " min_value, max_value, source) VALUES (?,?,?,?,?,?,?,?)",
-                    [(i + 1, f"Bench-{i}", "synthetic", "points", 1, 0.0, 100.0, "synthetic")
-                     for i in range(BENCHMARKS)])
+        models.append(
+            (
+                i + 1,
+                f"Model-{i}",
+                rng.randrange(200) + 1,
+                day.isoformat(),
+                "day",
+                rng.choice(["open", "closed"]),
+                "available",
+                "synthetic",
+            )
+        )
+    con.executemany(
+        "INSERT INTO models (id, name, org_id, released, release_precision, weights,"
+        " access, source) VALUES (?,?,?,?,?,?,?,?)",
+        models,
+    )
+    con.executemany(
+        "INSERT INTO benchmarks (id, name, description, unit, higher_is_better,"
+        " min_value, max_value, source) VALUES (?,?,?,?,?,?,?,?)",
+        [
+            (i + 1, f"Bench-{i}", "synthetic", "points", 1, 0.0, 100.0, "synthetic")
+            for i in range(BENCHMARKS)
+        ],
+    )
     names = [("model", normalize(m[1]), m[1], m[0]) for m in models]
-    names += [("benchmark", normalize(f"Bench-{i}"), f"Bench-{i}", i + 1)
-              for i in range(BENCHMARKS)]
+    names += [
+        ("benchmark", normalize(f"Bench-{i}"), f"Bench-{i}", i + 1) for i in range(BENCHMARKS)
+    ]
     names += [("organization", normalize(f"Lab {i}"), f"Lab {i}", i + 1) for i in range(200)]
     con.executemany("INSERT INTO names (kind, key, label, entity_id) VALUES (?,?,?,?)", names)
     per_model = 30
@@ -63,10 +103,15 @@ def fill(path: Path, scores: int, rng: random.Random) -> list[tuple[str, list[in
     for model_id in scored:
         benches = rng.sample(range(1, BENCHMARKS + 1), per_model)
         taken.append((f"Model-{model_id - 1}", benches))
-        rows += [(model_id, b, round(rng.uniform(0, 100), 1), "2026-01-01", "synthetic", "bench",
-                  1) for b in benches]
-    con.executemany("INSERT INTO scores (model_id, benchmark_id, value, reported_on, source,"
-                    " added_by, is_current) VALUES (?,?,?,?,?,?,?)", rows)
+        rows += [
+            (model_id, b, round(rng.uniform(0, 100), 1), "2026-01-01", "synthetic", "bench", 1)
+            for b in benches
+        ]
+    con.executemany(
+        "INSERT INTO scores (model_id, benchmark_id, value, reported_on, source,"
+        " added_by, is_current) VALUES (?,?,?,?,?,?,?)",
+        rows,
+    )
     con.commit()
     con.execute("ANALYZE")
     con.close()
@@ -92,9 +137,11 @@ async def timed(run: Callable[[], Awaitable[object]], runs: int) -> list[float]:
 def raw_gap(path: Path, pairs: list[tuple[str, str]], runs: int) -> list[float]:
     """The floor: a /gap lookup as two plain sqlite3 queries (one per model, by name key)."""
     con = sqlite3.connect(path)
-    query = ("SELECT b.name, s.value FROM names n JOIN scores s ON s.model_id = n.entity_id "
-             "JOIN benchmarks b ON b.id = s.benchmark_id WHERE n.kind = 'model' AND n.key = ? "
-             "AND s.is_current = 1")
+    query = (
+        "SELECT b.name, s.value FROM names n JOIN scores s ON s.model_id = n.entity_id "
+        "JOIN benchmarks b ON b.id = s.benchmark_id WHERE n.kind = 'model' AND n.key = ? "
+        "AND s.is_current = 1"
+    )
     out = []
     for i in range(runs):
         a, b = pairs[i % len(pairs)]
@@ -113,18 +160,28 @@ async def measure(scores: int, runs: int, rng: random.Random) -> dict[str, list[
         await migrate(db)
         taken = fill(path, scores, rng)
         dispatcher = Dispatcher(db, FixedClock(NOW))
-        shared = [(a, b) for (a, ba), (b, bb) in zip(taken, taken[1:], strict=False)
-                  if set(ba) & set(bb)] or [(taken[0][0], taken[1][0])]
-        pick = lambda: rng.choice(taken)  # noqa: E731
+        shared = [(a, b) for (a, ba), (b, bb) in pairwise(taken) if set(ba) & set(bb)] or [
+            (taken[0][0], taken[1][0])
+        ]
+
+        def pick() -> tuple[str, list[int]]:
+            return rng.choice(taken)
+
         calls: dict[str, Callable[[], Awaitable[object]]] = {
-            "gap": lambda: dispatcher.run(("gap",), dict(zip(
-                ("model_a", "model_b"), rng.choice(shared), strict=True)), CONSOLE_CALLER),
+            "gap": lambda: dispatcher.run(
+                ("gap",),
+                dict(zip(("model_a", "model_b"), rng.choice(shared), strict=True)),
+                CONSOLE_CALLER,
+            ),
             "model": lambda: dispatcher.run(("model",), {"name": pick()[0]}, CONSOLE_CALLER),
             "race": lambda: dispatcher.run(
-                ("race",), {"benchmark": f"Bench-{rng.randrange(BENCHMARKS)}"}, CONSOLE_CALLER),
+                ("race",), {"benchmark": f"Bench-{rng.randrange(BENCHMARKS)}"}, CONSOLE_CALLER
+            ),
             "leaderboard": lambda: dispatcher.run(
-                ("leaderboard",), {"benchmark": f"Bench-{rng.randrange(BENCHMARKS)}"},
-                CONSOLE_CALLER),
+                ("leaderboard",),
+                {"benchmark": f"Bench-{rng.randrange(BENCHMARKS)}"},
+                CONSOLE_CALLER,
+            ),
         }
         results = {name: await timed(call, runs) for name, call in calls.items()}
         reply = await calls["gap"]()
@@ -152,9 +209,11 @@ def main() -> None:
     ratio = p50s[300_000]["gap"] / p50s[300_000]["raw_gap"]
     growth = p50s[300_000]["gap"] / small["gap"]
     print(f"gap p50 at 300,000 vs 3,000 scores: {growth:.2f}x")
-    print(f"commands: scores=300000 gap_p99_ms={big['gap']:.2f} model_p99_ms={big['model']:.2f} "
-          f"race_p99_ms={big['race']:.2f} leaderboard_p99_ms={big['leaderboard']:.2f} "
-          f"gap_vs_raw_sqlite={ratio:.1f}")
+    print(
+        f"commands: scores=300000 gap_p99_ms={big['gap']:.2f} model_p99_ms={big['model']:.2f} "
+        f"race_p99_ms={big['race']:.2f} leaderboard_p99_ms={big['leaderboard']:.2f} "
+        f"gap_vs_raw_sqlite={ratio:.1f}"
+    )
 
 
 if __name__ == "__main__":

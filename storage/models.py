@@ -48,7 +48,22 @@ BY_NAME = Query(
 
 def model_row(row: tuple[Any, ...]) -> ModelRow:
     """A model from the `COLUMNS` of a row, in order."""
-    return ModelRow(*row[:5], to_date(row[5]), *row[6:14])
+    return ModelRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        to_date(row[5]),
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+        row[12],
+        row[13],
+    )
 
 
 async def get_model(conn: AsyncConnection, model_id: int) -> ModelRow:

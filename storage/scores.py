@@ -54,7 +54,20 @@ ALL_SCORES = Query(_MODEL_SCORES)
 def _score(row: tuple[Any, ...]) -> ScoreRow:
     reported = to_date(row[7])
     assert reported is not None
-    return ScoreRow(*row[:7], reported, row[8], row[9], bool(row[10]), bool(row[11]))
+    return ScoreRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        reported,
+        row[8],
+        row[9],
+        bool(row[10]),
+        bool(row[11]),
+    )
 
 
 async def model_scores(
@@ -234,7 +247,7 @@ async def _mark_current(change: Change, model_id: int, benchmark_id: int) -> Non
 
 def _with_scores() -> Query:
     """Models by name key, each row with one of its current scores (or none)."""
-    key_a, key_b = bindparam("key_a"), bindparam("key_b")
+    key_a, key_b = bindparam("key_a", type_=String), bindparam("key_b", type_=String)
     return Query(
         select(*MODEL_COLUMNS, n.c.key, *SCORE_COLUMNS)
         .select_from(n)
