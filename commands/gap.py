@@ -142,7 +142,8 @@ async def gap(request: Request, db: Database) -> Reply:
     releases = f"{phrases.release_sentence(a)}; {phrases.release_sentence(b)}."
     if a.released and b.released:
         days = (b.released - a.released).days
-        releases += f" {race.months(abs(days))} months apart."
+        releases += f" Released {race.months(abs(days))} months apart."
+    releases += " Gap % is relative to the trailing score."
     table = Table(
         ("Benchmark", a.name, b.name, "Gap", "Gap %", "Leads"),
         tuple(_row(p, a, b) for p in pairings),
