@@ -17,15 +17,16 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.files import fetch_file
 from bot.slack.render import render
 from bot.slack.roles import WorkspaceRoles
 from bot.slack.sending import UNAVAILABLE, error_code, upload_image
 from commands.context import Caller, Platform
-from commands.dispatch import Dispatcher
+from commands.dispatch import Dispatcher, allowed
 from commands.errors import UserError
-from commands.registry import Command, Permission, Registry
+from commands.registry import Command, OptionType, Permission, Registry
 from commands.reply import Reply
-from commands.textsyntax import resolve, split_line
+from commands.textsyntax import parse_options, resolve, split_line
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,28 @@ async def caller_from(
     )
 
 
+def _has_files(command: Command | None) -> bool:
+    return command is not None and any(o.type is OptionType.ATTACHMENT for o in command.options)
+
+
+async def run_command(
+    dispatcher: Dispatcher, client: AsyncWebClient, line: str, caller: Caller
+) -> Reply:
+    """Run the line; ATTACHMENT options name a Slack file, fetched only for those allowed."""
+    target = target_command(dispatcher.registry, line)
+    if target is None or not _has_files(target) or not allowed(target, caller):
+        return await dispatcher.run_line(line, caller)
+    try:
+        command, words = resolve(dispatcher.registry, split_line(line))
+        raw: dict[str, Any] = dict(parse_options(command, words))
+        for option in command.options:
+            if option.type is OptionType.ATTACHMENT and raw.get(option.name):
+                raw[option.name] = await fetch_file(client, str(raw[option.name]))
+    except UserError as error:
+        return Reply.error(error.message)
+    return await dispatcher.run(command.path, raw, caller)
+
+
 async def answer(
     reply: Reply, respond: AsyncRespond, client: AsyncWebClient, channel_id: str
 ) -> None:
@@ -110,7 +133,7 @@ def command_handler(root: str, dispatcher: Dispatcher, roles: WorkspaceRoles) ->
         await ack(text=f"Working on /{target.name}…" if target and target.slow else "")
         try:
             caller = await caller_from(command, target, roles)
-            reply = await dispatcher.run_line(line, caller)
+            reply = await run_command(dispatcher, client, line, caller)
             await answer(reply, respond, client, str(command.get("channel_id", "")))
         except Exception:
             incident = uuid.uuid4().hex[:8]

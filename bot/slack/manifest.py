@@ -15,6 +15,7 @@ BOT_SCOPES = (
     "commands",  # the slash commands
     "chat:write",  # alerts and digests posted by send()
     "files:write",  # /chart images (files_upload_v2)
+    "files:read",  # /admin import: the file a curator uploaded and linked (files.info)
     "users:read",  # users.info: is the caller a workspace admin or owner?
 )
 MAX_DESCRIPTION = 2000

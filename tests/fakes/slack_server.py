@@ -74,6 +74,7 @@ class FakeSlack(WebApiMethods):
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._link)
+        app.router.add_get("/files/{file_id}/download", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -121,6 +122,13 @@ class FakeSlack(WebApiMethods):
     ) -> None:
         """The next `times` calls of `method` answer HTTP `status` (429 with Retry-After)."""
         self._failures[method].append(_Failure(status, times, retry_after, error))
+
+    def add_file(self, name: str, data: bytes) -> str:
+        """A file someone uploaded to Slack; returns its permalink (what users paste)."""
+        file_id = f"F{next(self._ids):08d}"
+        self.state.files[file_id] = {"id": file_id, "name": name, "length": len(data)}
+        self.state.uploads[file_id] = data
+        return f"https://racewatch.slack.com/files/U0CURATOR/{file_id}/{name}"
 
     def new_response_url(self) -> str:
         """A fresh response_url for one slash command; its posts land in `responses(url)`."""
@@ -240,6 +248,15 @@ class FakeSlack(WebApiMethods):
         return web.Response(
             text=f"OK - {len(data)}" if status == 200 else "bad upload", status=status
         )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A private file: only with the bot token (real Slack shows a login page otherwise)."""
+        file_id = request.match_info["file_id"]
+        authorized = request.headers.get("Authorization") == f"Bearer {self.bot_token}"
+        data = self.state.uploads.get(file_id)
+        status = 404 if data is None else 200 if authorized else 403
+        await self._record(Call("download", {"file_id": file_id}, dict(request.headers), status))
+        return web.Response(body=data if status == 200 else b"no", status=status)
 
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)

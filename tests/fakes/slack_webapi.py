@@ -153,3 +153,21 @@ class WebApiMethods:
             )
             done.append({k: v for k, v in info.items() if k != "complete"})
         return {"ok": True, "files": done}
+
+    def _m_files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        info = self.state.files.get(str(params.get("file", "")))
+        if info is None or info["id"] not in self.state.uploads:
+            return {"ok": False, "error": "file_not_found"}
+        url = f"{self.base_url}/files/{info['id']}"
+        size = len(self.state.uploads[info["id"]])
+        return {
+            "ok": True,
+            "file": {
+                "id": info["id"],
+                "name": info["name"],
+                "size": size,
+                "url_private": url,
+                "url_private_download": f"{url}/download",
+                "permalink": f"https://racewatch.slack.com/files/U0/{info['id']}/{info['name']}",
+            },
+        }

@@ -28,6 +28,13 @@ def table_rows(message: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def row(message: dict[str, Any], first: str) -> list[str]:
+    """The table row that starts with `first`; fails showing what was answered instead."""
+    found = [r for r in table_rows(message) if r and r[0] == first]
+    assert found, f"no {first} row in: {texts(message)}"
+    return found[0]
+
+
 async def test_gap_arrives_signed_and_shows_scores_and_differences(
     fake_slack: FakeSlack, start_slack: Any, dispatcher: Dispatcher
 ) -> None:
@@ -37,7 +44,7 @@ async def test_gap_arrives_signed_and_shows_scores_and_differences(
     [message] = await fake_slack.wait_for_responses(result.response_url)
     assert message["response_type"] == "in_channel"
     assert "GLM-5.2 (CN) vs Opus-4.8 (US)" in texts(message)
-    frontier = next(r for r in table_rows(message) if r[0] == "FrontierSWE")
+    frontier = row(message, "FrontierSWE")
     assert frontier[1:4] == ["74.4", "75.1", "0.7"]
     assert "GLM-5.2" in message["text"]  # the plain-text fallback carries the reply too
 
@@ -98,3 +105,49 @@ async def test_every_command_is_served(
     shown = texts(message)
     assert "something went wrong" not in shown and "no command" not in shown.lower()
     assert "no subcommand" not in shown and "Usage:" not in shown, shown
+
+
+IMPORT_CSV = (
+    b"model,organization,country,release_date,benchmark,score,source\n"
+    b"Kimi-K9,Moonshot AI,CN,2026-11-20,FrontierSWE,76.0,https://example.org/kimi\n"
+)
+
+
+async def test_curator_imports_a_file_linked_from_slack(
+    fake_slack: FakeSlack, start_slack: Any, dispatcher: Dispatcher
+) -> None:
+    _front, slash = await start_slack(dispatcher)
+    link = fake_slack.add_file("scores.csv", IMPORT_CSV)
+    result = await slash.post("/admin", f"import file:{link}", user_id=CURATOR)
+    assert "Working on /admin import" in result.body
+    [message] = await fake_slack.wait_for_responses(result.response_url)
+    assert message["response_type"] == "in_channel" and "added 1" in texts(message)
+    [download] = fake_slack.calls_to("download")
+    assert download.status == 200
+    board = await slash.post("/leaderboard", "FrontierSWE")
+    [ranking] = await fake_slack.wait_for_responses(board.response_url)
+    assert table_rows(ranking)[2][1] == "Kimi-K9"
+
+
+async def test_a_reader_cannot_make_the_bot_fetch_files(
+    fake_slack: FakeSlack, start_slack: Any, dispatcher: Dispatcher, db: Database
+) -> None:
+    _front, slash = await start_slack(dispatcher)
+    before = await snapshot(db)
+    link = fake_slack.add_file("scores.csv", IMPORT_CSV)
+    result = await slash.post("/admin", f"import file:{link}", user_id=READER)
+    [message] = await fake_slack.wait_for_responses(result.response_url)
+    assert message["response_type"] == "ephemeral" and "curators only" in texts(message)
+    assert fake_slack.calls_to("files.info") == [] and fake_slack.calls_to("download") == []
+    assert await snapshot(db) == before
+
+
+async def test_a_missing_file_says_how_to_link_one(
+    fake_slack: FakeSlack, start_slack: Any, dispatcher: Dispatcher
+) -> None:
+    _front, slash = await start_slack(dispatcher)
+    for reference in ("scores.csv", "https://racewatch.slack.com/files/U0/F99999999/x.csv"):
+        result = await slash.post("/admin", f"import file:{reference}", user_id=CURATOR)
+        [message] = await fake_slack.wait_for_responses(result.response_url)
+        assert message["response_type"] == "ephemeral"
+        assert "Copy link to file" in texts(message)

@@ -16,7 +16,7 @@ from tests.fakes.slack_requests import SlashCommandClient
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import CURATOR, SIGNING_SECRET
 from tests.slack.test_handlers_toy import texts
-from tests.slack.test_http_e2e import SCORE_ADD, table_rows
+from tests.slack.test_http_e2e import SCORE_ADD, row
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ async def test_racewatch_run_in_socket_mode(fake_slack: FakeSlack, tmp_path: Pat
         slash = SlashCommandClient(fake_slack)
         _ack, url = await slash.socket("/gap", "GLM-5.2 Opus-4.8")
         [message] = await fake_slack.wait_for_responses(url)
-    frontier = next(r for r in table_rows(message) if r[0] == "FrontierSWE")
+    frontier = row(message, "FrontierSWE")
     assert frontier[1:4] == ["74.4", "75.1", "0.7"]
 
 

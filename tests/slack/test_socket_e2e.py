@@ -13,7 +13,7 @@ from tests.conftest import snapshot
 from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import CURATOR, READER, slack_settings
 from tests.slack.test_handlers_toy import texts
-from tests.slack.test_http_e2e import SCORE_ADD, table_rows
+from tests.slack.test_http_e2e import SCORE_ADD, row
 
 
 async def test_socket_mode_connects_with_the_app_token(
@@ -35,7 +35,7 @@ async def test_gap_over_socket_mode_is_acked_and_answered(
     assert ack["envelope_id"] in fake_slack.socket.acks
     [message] = await fake_slack.wait_for_responses(response_url)
     assert message["response_type"] == "in_channel"
-    frontier = next(r for r in table_rows(message) if r[0] == "FrontierSWE")
+    frontier = row(message, "FrontierSWE")
     assert frontier[1:4] == ["74.4", "75.1", "0.7"]
 
 
