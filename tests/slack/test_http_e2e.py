@@ -151,3 +151,18 @@ async def test_a_missing_file_says_how_to_link_one(
         [message] = await fake_slack.wait_for_responses(result.response_url)
         assert message["response_type"] == "ephemeral"
         assert "Copy link to file" in texts(message)
+
+
+async def test_chart_is_acked_first_then_its_png_is_shared_in_the_channel(
+    fake_slack: FakeSlack, start_slack: Any, dispatcher: Dispatcher
+) -> None:
+    _front, slash = await start_slack(dispatcher)
+    result = await slash.post("/chart", "FrontierSWE", channel_id="C0CHARTS")
+    assert "Working on /chart" in result.body
+    [message] = await fake_slack.wait_for_responses(result.response_url)
+    assert message["response_type"] == "in_channel"
+    await fake_slack.wait_for(lambda: fake_slack.calls_to("files.completeUploadExternal"))
+    [complete] = fake_slack.calls_to("files.completeUploadExternal")
+    assert complete.params["channel_id"] == "C0CHARTS"
+    [png] = fake_slack.state.uploads.values()
+    assert png.startswith(b"\x89PNG")
