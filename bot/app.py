@@ -59,12 +59,26 @@ async def run(settings: Settings) -> None:
             return
         health = await _health_server(settings)
         try:
-            await asyncio.gather(*(front.start() for front in front_ends))
+            for front in front_ends:
+                await _start(front)
             await asyncio.Event().wait()
         finally:
             for front in front_ends:
                 await front.close()
             await health.cleanup()
+
+
+class StartFailed(RuntimeError):
+    """A configured front end could not start (a refused token, an unreachable platform)."""
+
+
+async def _start(front: FrontEnd) -> None:
+    name = type(front).__name__.removesuffix("FrontEnd")
+    try:
+        await front.start()
+    except Exception as error:
+        log.debug("%s failed to start", name, exc_info=True)
+        raise StartFailed(f"{name} could not start: {error}") from error
 
 
 def _front_ends(settings: Settings, dispatcher: Dispatcher) -> list[FrontEnd]:

@@ -70,9 +70,13 @@ async def _upgrade(settings: Settings) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    from bot.app import run
+    from bot.app import StartFailed, run
 
-    await run(settings)
+    try:
+        await run(settings)
+    except StartFailed as error:
+        print(f"racewatch: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -84,8 +88,10 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
             print(inspect.registered_commands_json())
             return 0
         if settings.application_id is None:
-            print("racewatch: set DISCORD_APPLICATION_ID (or DISCORD_TOKEN) to build the invite "
-                  "URL", file=sys.stderr)
+            print(
+                "racewatch: set DISCORD_APPLICATION_ID (or DISCORD_TOKEN) to build the invite URL",
+                file=sys.stderr,
+            )
             return 2
         print(inspect.invite_url(settings.application_id))
         return 0
@@ -104,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     level = settings.log_level if args.command == "run" else "WARNING"
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("discord", "slack"):
         return _inspect(args, settings)
     runners = {
