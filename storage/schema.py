@@ -180,3 +180,65 @@ audit = Table(
     Column("changes", JSON, nullable=False),
     Column("undone_by", Integer, nullable=True),
 )
+
+# A channel's subscription (one per platform, workspace and channel): what it follows,
+# how (instant alerts, a digest schedule or both) and whether delivery is paused.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(10), nullable=False),  # discord | slack | console
+    Column("workspace_id", String(40), nullable=False),
+    Column("channel_id", String(40), nullable=False),
+    Column("topics", JSON, nullable=False),  # ["leads", "scores", ...]
+    Column("filters", JSON, nullable=False),  # [{"key": "org", "value": "...", "exclude": false}]
+    Column("instant", Boolean, nullable=False, default=True),
+    Column("format", String(10), nullable=False, default="condensed"),  # condensed | full
+    Column("digest", String(6), nullable=True),  # daily | weekly | None (no digest)
+    Column("digest_time", String(5), nullable=False, default="09:00"),  # HH:MM local
+    Column("timezone", String(64), nullable=False, default="UTC"),  # IANA name
+    Column("weekday", Integer, nullable=True),  # 0 = Monday, weekly digests only
+    Column("post_empty", Boolean, nullable=False, default=False),
+    Column("digest_since", UTCDateTime(), nullable=True),  # when the schedule was set
+    Column("digest_through", UTCDateTime(), nullable=True),  # the last period planned
+    Column("digest_cursor", Integer, nullable=False, default=0),  # events before: not digested
+    Column("paused_reason", Text, nullable=True),
+    Column("paused_at", UTCDateTime(), nullable=True),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("platform", "workspace_id", "channel_id", name="uq_subscriptions_channel"),
+)
+
+# The outbox: one row per (subscription, message owed), written in the transaction that
+# creates the events; the delivery worker claims, sends and marks each row once.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("key", String(80), nullable=False),  # change:<first event> | batch:<id> | digest:<end>
+    Column("kind", String(6), nullable=False),  # events | batch | digest
+    Column("event_ids", JSON, nullable=False, default=list),  # kind events: what it says
+    Column("batch", String(40), nullable=True),
+    Column("cursor_from", Integer, nullable=True),  # digest: events after this id ...
+    Column("cursor_to", Integer, nullable=True),  # ... up to and including this one
+    Column("period_end", UTCDateTime(), nullable=True),
+    Column("status", String(8), nullable=False, default="pending"),
+    # pending | sending | sent | paused | failed | skipped
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("not_before", UTCDateTime(), nullable=True),
+    Column("lease_until", UTCDateTime(), nullable=True),
+    Column("claimed_by", String(60), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("message_ref", String(40), nullable=True),  # Discord message id, Slack ts
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("subscription_id", "key", name="uq_deliveries_subscription_key"),
+    Index("ix_deliveries_due", "status", "not_before"),
+    Index("ix_deliveries_subscription", "subscription_id", "created_at"),
+)
