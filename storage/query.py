@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-NO_LIMIT = 2**62
+NO_LIMIT = 2**31 - 1  # fits every SQL integer type
 
 
 class Query:
