@@ -7,6 +7,7 @@ from commands.names import resolve_model, resolve_organization
 from commands.options import PartialDate, Window
 from commands.registry import REGISTRY, Autocomplete, Option, OptionType, Permission, Request
 from commands.reply import Reply
+from commands.resolution import canonical_condition
 from storage.db import Database
 from storage.forecasts import add_forecast, get_forecast, resolve_forecast
 from storage.models import set_access
@@ -40,10 +41,17 @@ def _day(request: Request, option: str) -> PartialDate | None:
         ),
         Option("source", "URL or citation", type=OptionType.SOURCE, required=True),
         Option("said", "When it was said: 2026-06-18", type=OptionType.DATE),
+        Option(
+            "condition",
+            "Checked on every score: best CN score on FrontierSWE >= best score of Fable 5",
+            type=OptionType.TEXT,
+        ),
     ),
     examples=(
         '/admin forecast add who:"Elon Musk" claim:"Chinese models reach Fable-level" '
         "window:2027-Q1 said:2026-06-18 source:https://example.org/post",
+        '/admin forecast add who:"Tang Jie" claim:"CN passes 80 on FrontierSWE" window:2027 '
+        'source:https://example.org/post condition:"best CN score on FrontierSWE >= 80"',
     ),
 )
 async def forecast_add(request: Request, db: Database) -> Reply:
@@ -52,6 +60,9 @@ async def forecast_add(request: Request, db: Database) -> Reply:
     async with db.write(
         request.caller.actor, f"forecast add by {request.get('who')}", request.now
     ) as change:
+        condition = request.get("condition")
+        if condition is not None:
+            condition = await canonical_condition(change.conn, condition)
         forecast_id = await add_forecast(
             change,
             {
@@ -61,12 +72,14 @@ async def forecast_add(request: Request, db: Database) -> Reply:
                 "source": request.get("source"),
                 "window_from": window.start,
                 "window_to": window.end,
+                "condition": condition,
                 "added_by": request.caller.actor,
             },
         )
+    checked = f"\nResolves itself when {condition}." if condition else ""
     return Reply(
         title=f"Forecast #{forecast_id} recorded",
-        body=f"{request.get('who')}: {request.get('claim')} ({window}).",
+        body=f"{request.get('who')}: {request.get('claim')} ({window}).{checked}",
     )
 
 

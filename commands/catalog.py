@@ -6,6 +6,7 @@ from commands import (  # noqa: F401
     admin_facts,
     admin_import,
     chart,
+    digest,
     forecasts,
     gap,
     help,
@@ -13,6 +14,7 @@ from commands import (  # noqa: F401
     model,
     race_cmd,
     sources,
+    subscriptions,
 )
 from commands.registry import REGISTRY
 

@@ -6,6 +6,7 @@ shows a filled-in command; a value with spaces is quoted.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from commands.errors import UserError
@@ -57,10 +58,32 @@ def usage(command: Command) -> str:
     return " ".join(parts)
 
 
+FILTERS = "filters"
+
+
+def _filter_words(command: Command, words: list[str]) -> tuple[list[str], str | None]:
+    """A command with a free-form `filters` option takes every `key:value` or `-key:value`
+    word whose key names no option (`/subscribe leads org:"Zhipu AI" -benchmark:X`)."""
+    declared = {o.name.lower() for o in command.options}
+    if FILTERS not in declared:
+        return words, None
+    rest: list[str] = []
+    taken: list[str] = []
+    for word in words:
+        name, sep, value = word.partition(":")
+        key = name.lower().replace("-", "_")
+        if sep and value and re.fullmatch(r"-?[A-Za-z_]+", name) and key not in declared:
+            taken.append(f"{name}:{shlex.quote(value)}")
+        else:
+            rest.append(word)
+    return rest, " ".join(taken) or None
+
+
 def parse_options(command: Command, words: list[str]) -> dict[str, str]:
     """Assign words to options: `name:value` by name, bare words in declared order."""
     by_name = {o.name.lower(): o for o in command.options}
-    given: dict[str, str] = {}
+    words, filters = _filter_words(command, words)
+    given: dict[str, str] = {FILTERS: filters} if filters else {}
     positional: list[str] = []
     for word in words:
         name, sep, value = word.partition(":")
@@ -72,12 +95,17 @@ def parse_options(command: Command, words: list[str]) -> dict[str, str]:
         else:
             positional.append(word)
             continue
+        if option.name == FILTERS and filters:
+            given[FILTERS] = f"{value} {filters}"
+            continue
         if option.name in given:
             raise UserError(f"`{option.name}` is given twice. Usage: {usage(command)}")
         given[option.name] = value
     free = [o for o in command.options if o.name not in given]
     if len(free) == 1 and free[0].type in (OptionType.STRING, OptionType.TEXT) and positional:
         positional = [" ".join(positional)]  # `/model glm 5.2` needs no quotes
+    elif FILTERS in by_name and positional:
+        positional = [" ".join(positional)]  # `/subscribe leads scores`: the first option
     if len(positional) > len(free):
         extra = " ".join(positional[len(free) :])
         raise UserError(

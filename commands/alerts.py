@@ -1,0 +1,136 @@
+"""Instant alerts: the message a channel gets for one write's events or one import's.
+
+A score that changes the lead is one alert titled by the lead change; an import of
+thousands of rows is one summary. `delivery_reply` is what the delivery worker posts for
+an outbox row; `install` puts the event hooks (outbox, forecast conditions) on a database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from commands import phrases
+from commands.digest import digest_reply
+from commands.reply import Field, Reply
+from commands.resolution import check_conditions
+from storage.db import Database
+from storage.deliveries import Delivery, enqueue
+from storage.events import EventRow, batch_events, events_by_id
+from storage.subscriptions import Subscription, mismatch
+
+PRIORITY = ("lead", "resolved", "release", "access", "score", "forecast", "news")
+NOUNS = {
+    "lead": ("lead change", "lead changes"),
+    "resolved": ("forecast resolved", "forecasts resolved"),
+    "release": ("model", "models"),
+    "access": ("access change", "access changes"),
+    "score": ("score", "scores"),
+    "forecast": ("forecast", "forecasts"),
+    "news": ("news item", "news items"),
+}
+SHOWN = {"condensed": 5, "full": 20}
+
+
+def install(db: Database) -> None:
+    """Every event written through `db` owes matching channels a message and may resolve a
+    forecast; both happen inside the event's own transaction."""
+    for hook in (enqueue, check_conditions):
+        if hook not in db.event_hooks:
+            db.on_event(hook)
+
+
+def _rank(event: EventRow) -> int:
+    return PRIORITY.index(event.kind) if event.kind in PRIORITY else len(PRIORITY)
+
+
+def title_of(event: EventRow) -> str:
+    kind, model, bench = event.kind, event.model or "", event.benchmark or ""
+    titles = {
+        "lead": f"Lead change on {bench}",
+        "resolved": "Forecast resolved",
+        "release": f"New model: {model}",
+        "access": f"Access change: {model}",
+        "score": f"New score: {model} on {bench}",
+        "forecast": "New forecast",
+        "news": "News",
+    }
+    return titles.get(kind, kind.title())
+
+
+def details(event: EventRow) -> tuple[Field, ...]:
+    """The full format's fields: what the event's payload says beyond its summary."""
+    p = event.payload
+    fields: list[Field] = []
+    if event.kind == "lead":
+        fields += [Field("From", str(p.get("from", "?"))), Field("To", str(p.get("to", "?")))]
+    if event.kind == "score" and "value" in p:
+        fields.append(Field("Score", phrases.score(float(p["value"]))))
+        fields.append(Field("Reported", str(p.get("reported_on", "?"))))
+        fields.append(Field("Source", phrases.short_source(str(p.get("source", "")))))
+    if event.kind in ("resolved",):
+        fields.append(Field("Outcome", str(p.get("status", "?"))))
+    if event.kind == "access":
+        fields.append(Field("Access", str(p.get("access", "?"))))
+    if event.kind == "release" and p.get("weights"):
+        fields.append(Field("Weights", str(p["weights"])))
+    for label, value in (("Organization", event.organization), ("Country", event.country)):
+        if value and event.kind in ("release", "lead", "score", "access"):
+            fields.append(Field(label, value))
+    return tuple(fields)
+
+
+def _lines(events: Sequence[EventRow], shown: int) -> list[str]:
+    lines = [f"• {e.summary}" for e in events[:shown]]
+    if len(events) > shown:
+        lines.append(f"… and {len(events) - shown} more")
+    return lines
+
+
+def alert_reply(events: Sequence[EventRow], fmt: str = "condensed") -> Reply:
+    """One write's events as one alert, titled by the most important of them."""
+    main = min(events, key=lambda e: (_rank(e), e.id))
+    others = [e for e in events if e.id != main.id]
+    body = "\n".join([main.summary, *_lines(others, SHOWN[fmt])])
+    return Reply(
+        title=title_of(main),
+        body=body,
+        fields=details(main) if fmt == "full" else (),
+        footer=f"Racewatch alert · event #{main.id} · {main.at:%Y-%m-%d %H:%M} UTC",
+    )
+
+
+def batch_reply(events: Sequence[EventRow], batch: str, fmt: str = "condensed") -> Reply:
+    """A bulk import as one summary: what it added, lead changes first."""
+    counts = Counter(e.kind for e in events)
+    parts = [
+        f"{counts[k]:,} {NOUNS[k][0] if counts[k] == 1 else NOUNS[k][1]}"
+        for k in PRIORITY
+        if counts[k]
+    ]
+    ranked = sorted(events, key=lambda e: (_rank(e), e.id))
+    return Reply(
+        title=f"Import: {', '.join(parts)}",
+        body="\n".join(_lines(ranked, SHOWN[fmt])),
+        footer=f"Racewatch alert · import batch {batch} · events #{events[0].id}-#{events[-1].id}",
+    )
+
+
+async def delivery_reply(
+    conn: AsyncConnection, delivery: Delivery, sub: Subscription
+) -> Reply | None:
+    """What an outbox row says now (None: nothing left for this channel, e.g. filters changed)."""
+    if delivery.kind == "digest":
+        return await digest_reply(conn, sub, delivery)
+    if delivery.kind == "batch" and delivery.batch is not None:
+        events = await batch_events(conn, delivery.batch)
+    else:
+        events = await events_by_id(conn, delivery.event_ids)
+    wanted = [e for e in events if mismatch(sub, e) is None]
+    if not wanted:
+        return None
+    if delivery.kind == "batch" and delivery.batch is not None:
+        return batch_reply(wanted, delivery.batch, sub.format)
+    return alert_reply(wanted, sub.format)

@@ -1,0 +1,326 @@
+"""The outbox: a row per message owed to a channel, written with its events, sent once.
+
+Instant alerts: the `enqueue` event hook runs inside the transaction that appends an event,
+so events and their delivery rows commit together. The events of one transaction share one
+row (a score and the lead change it causes are one alert); a bulk import's events share one
+row per subscription (`batch:<id>`), so an import of thousands says it in one message.
+Digests: `plan_digest` adds (or, after downtime, extends) one row per channel and period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import schema
+from storage.changes import Change
+from storage.events import EventRow, batch_events, events_between, get_event, last_event_id
+from storage.subscriptions import (
+    Subscription,
+    instant_subscriptions,
+    mark_digest_planned,
+    mismatch,
+    s,
+    subscriptions_by_ids,
+)
+
+d = schema.deliveries
+COVERED = ("sent", "skipped", "sending")  # digest rows whose span the next digest starts after
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    subscription_id: int
+    key: str
+    kind: str  # events | batch | digest
+    event_ids: tuple[int, ...]
+    batch: str | None
+    cursor_from: int | None
+    cursor_to: int | None
+    period_end: datetime | None
+    status: str  # pending | sending | sent | paused | failed | skipped
+    attempts: int
+    not_before: datetime | None
+    last_error: str | None
+    message_ref: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _row(row: Any) -> Delivery:
+    return Delivery(
+        row.id,
+        row.subscription_id,
+        row.key,
+        row.kind,
+        tuple(row.event_ids or ()),
+        row.batch,
+        row.cursor_from,
+        row.cursor_to,
+        row.period_end,
+        row.status,
+        row.attempts,
+        row.not_before,
+        row.last_error,
+        row.message_ref,
+        row.created_at,
+        row.sent_at,
+    )
+
+
+def _insert_ignoring_duplicates(conn: AsyncConnection) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(d).on_conflict_do_nothing()
+
+
+async def enqueue(change: Change, event_id: int) -> None:
+    """The event hook: owe each matching instant subscription a message, in this transaction."""
+    conn = change.conn
+    event = await get_event(conn, event_id)
+    subs = await instant_subscriptions(conn)
+    if event is None or not subs:
+        return
+    if event.batch is not None:
+        candidates = await batch_events(conn, event.batch, from_id=event_id)
+        key, kind = f"batch:{event.batch}", "batch"
+    else:
+        candidates, key, kind = [event], f"change:{change.event_ids[0]}", "events"
+    wanted = [sub.id for sub in subs if any(mismatch(sub, e) is None for e in candidates)]
+    if not wanted:
+        return
+    found = await conn.execute(
+        select(d.c.id, d.c.subscription_id, d.c.event_ids).where(
+            d.c.key == key, d.c.subscription_id.in_(wanted)
+        )
+    )
+    existing = {row.subscription_id: row for row in found}
+    if kind == "events" and existing:
+        appended = [
+            {"row_id": row.id, "ids": [*row.event_ids, event_id]} for row in existing.values()
+        ]
+        await conn.execute(
+            update(d).where(d.c.id == bindparam("row_id")).values(event_ids=bindparam("ids")),
+            appended,
+        )
+    new = [
+        {
+            "subscription_id": sub_id,
+            "key": key,
+            "kind": kind,
+            "event_ids": [event_id] if kind == "events" else [],
+            "batch": event.batch,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": change.at,
+        }
+        for sub_id in wanted
+        if sub_id not in existing
+    ]
+    if new:
+        await conn.execute(_insert_ignoring_duplicates(conn), new)
+
+
+def _due(now: datetime) -> Any:
+    """Pending rows whose time has come, and rows whose sender's lease ran out (a crash)."""
+    return or_(
+        and_(d.c.status == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now)),
+        and_(d.c.status == "sending", d.c.lease_until < now),
+    )
+
+
+async def claim(
+    conn: AsyncConnection,
+    *,
+    platforms: Sequence[str],
+    worker: str,
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+) -> list[tuple[Delivery, Subscription]]:
+    """Take up to `limit` due rows for these platforms; safe with several workers.
+
+    Run it in a write transaction: SQLite serializes those; on PostgreSQL the selected
+    rows are locked and rows another worker holds are skipped.
+    """
+    chosen = (
+        select(d.c.id)
+        .join(s, s.c.id == d.c.subscription_id)
+        .where(_due(now), s.c.platform.in_(list(platforms)), s.c.paused_reason.is_(None))
+        .order_by(d.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=d)
+    )
+    ids = [row.id for row in await conn.execute(chosen)]
+    if not ids:
+        return []
+    await conn.execute(
+        update(d)
+        .where(d.c.id.in_(ids), _due(now))
+        .values(
+            status="sending",
+            lease_until=lease_until,
+            claimed_by=worker,
+            attempts=d.c.attempts + 1,
+        )
+    )
+    rows = await conn.execute(
+        select(d).where(d.c.id.in_(ids), d.c.claimed_by == worker).order_by(d.c.id)
+    )
+    taken = [_row(row) for row in rows]
+    subs = await subscriptions_by_ids(conn, {x.subscription_id for x in taken})
+    return [(x, subs[x.subscription_id]) for x in taken if x.subscription_id in subs]
+
+
+def _mine(delivery_id: int, worker: str) -> Any:
+    return and_(d.c.id == delivery_id, d.c.claimed_by == worker, d.c.status == "sending")
+
+
+async def mark_sent(
+    conn: AsyncConnection, delivery_id: int, worker: str, at: datetime, message_ref: str | None
+) -> bool:
+    """Record the send (and the platform's message id); False if the lease was lost."""
+    result = await conn.execute(
+        update(d)
+        .where(_mine(delivery_id, worker))
+        .values(status="sent", sent_at=at, message_ref=message_ref, lease_until=None)
+    )
+    return bool(result.rowcount)
+
+
+async def retry_later(
+    conn: AsyncConnection, delivery_id: int, worker: str, not_before: datetime, error: str
+) -> None:
+    await conn.execute(
+        update(d)
+        .where(_mine(delivery_id, worker))
+        .values(status="pending", not_before=not_before, last_error=error, lease_until=None)
+    )
+
+
+async def mark_failed(conn: AsyncConnection, delivery_id: int, worker: str, error: str) -> None:
+    """Give up on one message (the platform refused it for good); it stays in the log."""
+    await conn.execute(
+        update(d)
+        .where(_mine(delivery_id, worker))
+        .values(status="failed", last_error=error, lease_until=None)
+    )
+
+
+async def hold_paused(conn: AsyncConnection, sub_id: int, reason: str) -> None:
+    """Every unsent row of a paused subscription: kept in the log as paused, not sent."""
+    await conn.execute(
+        update(d)
+        .where(d.c.subscription_id == sub_id, d.c.status.in_(("pending", "sending")))
+        .values(status="paused", last_error=reason, lease_until=None)
+    )
+
+
+async def release(conn: AsyncConnection, worker: str) -> None:
+    """A worker stopping cleanly hands its unfinished rows back at once."""
+    await conn.execute(
+        update(d)
+        .where(d.c.claimed_by == worker, d.c.status == "sending")
+        .values(status="pending", lease_until=None)
+    )
+
+
+async def plan_digest(
+    conn: AsyncConnection, sub: Subscription, period_end: datetime, now: datetime
+) -> str:
+    """Owe a channel its digest for a period: "planned", "merged" into one unsent, or "skipped"."""
+    upto = await last_event_id(conn)
+    unsent = (
+        await conn.execute(
+            select(d.c.id)
+            .where(d.c.subscription_id == sub.id, d.c.kind == "digest", d.c.status == "pending")
+            .order_by(d.c.id.desc())
+            .limit(1)
+        )
+    ).first()
+    key = f"digest:{period_end.isoformat()}"
+    if unsent is not None:
+        await conn.execute(
+            update(d)
+            .where(d.c.id == unsent.id)
+            .values(cursor_to=upto, period_end=period_end, key=key)
+        )
+        outcome = "merged"
+    else:
+        start = await digest_start(conn, sub)
+        events = await events_between(conn, start, upto, sub.kinds)
+        news = any(mismatch(sub, e) is None for e in events)
+        outcome = "planned" if news or sub.post_empty else "skipped"
+        await conn.execute(
+            _insert_ignoring_duplicates(conn).values(
+                subscription_id=sub.id,
+                key=key,
+                kind="digest",
+                event_ids=[],
+                cursor_from=start,
+                cursor_to=upto,
+                period_end=period_end,
+                status="pending" if outcome == "planned" else "skipped",
+                attempts=0,
+                last_error=None if outcome == "planned" else "nothing new: not posted",
+                created_at=now,
+            )
+        )
+    await mark_digest_planned(conn, sub.id, period_end)
+    return outcome
+
+
+async def digest_start(conn: AsyncConnection, sub: Subscription) -> int:
+    """The last event the channel's previous digest covered (where the next one begins)."""
+    query = select(func.max(d.c.cursor_to)).where(
+        d.c.subscription_id == sub.id, d.c.kind == "digest", d.c.status.in_(COVERED)
+    )
+    covered = (await conn.execute(query)).scalar()
+    return max(int(covered or 0), sub.digest_cursor)
+
+
+async def get_delivery(conn: AsyncConnection, delivery_id: int) -> Delivery | None:
+    row = (await conn.execute(select(d).where(d.c.id == delivery_id))).first()
+    return None if row is None else _row(row)
+
+
+async def latest_deliveries(conn: AsyncConnection, sub_ids: Iterable[int]) -> dict[int, Delivery]:
+    """Each subscription's most recent outbox row (its delivery log's last line)."""
+    ids = list(sub_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(d.c.id))
+        .where(d.c.subscription_id.in_(ids), d.c.status != "skipped")
+        .group_by(d.c.subscription_id)
+    )
+    rows = await conn.execute(select(d).where(d.c.id.in_(newest)))
+    return {row.subscription_id: _row(row) for row in rows}
+
+
+async def deliveries_of_event(
+    conn: AsyncConnection, sub_id: int, event: EventRow
+) -> list[Delivery]:
+    """The rows of one subscription that carry an event: its alert, import summary or digest."""
+    query = select(d).where(
+        d.c.subscription_id == sub_id,
+        or_(
+            and_(d.c.kind == "events", d.c.created_at == event.at),
+            and_(d.c.kind == "batch", d.c.batch == event.batch),
+            and_(d.c.kind == "digest", d.c.cursor_from < event.id, d.c.cursor_to >= event.id),
+        ),
+    )
+    found = [_row(r) for r in await conn.execute(query.order_by(d.c.id))]
+    return [x for x in found if x.kind != "events" or event.id in x.event_ids]
+
+
+async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
+    rows = await conn.execute(select(d.c.status, func.count()).group_by(d.c.status))
+    return {status: int(n) for status, n in rows}

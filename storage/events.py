@@ -1,0 +1,82 @@
+"""Events: everything that happened, read back for alerts, digests and `/subscriptions why`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import schema
+
+e = schema.events
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    kind: str  # release | score | forecast | resolved | lead | access | news
+    at: datetime
+    summary: str
+    model: str | None = None
+    organization: str | None = None
+    country: str | None = None
+    benchmark: str | None = None
+    batch: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _row(row: Any) -> EventRow:
+    return EventRow(
+        row.id,
+        row.kind,
+        row.at,
+        row.summary,
+        row.model,
+        row.organization,
+        row.country,
+        row.benchmark,
+        row.batch,
+        dict(row.payload or {}),
+    )
+
+
+async def get_event(conn: AsyncConnection, event_id: int) -> EventRow | None:
+    row = (await conn.execute(select(e).where(e.c.id == event_id))).first()
+    return None if row is None else _row(row)
+
+
+async def events_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[EventRow]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    rows = await conn.execute(select(e).where(e.c.id.in_(wanted)).order_by(e.c.id))
+    return [_row(r) for r in rows]
+
+
+async def batch_events(
+    conn: AsyncConnection, batch: str, *, from_id: int = 0, kinds: Iterable[str] | None = None
+) -> list[EventRow]:
+    """The events of one bulk import (ids from `from_id` on), oldest first."""
+    query = select(e).where(e.c.batch == batch, e.c.id >= from_id).order_by(e.c.id)
+    if kinds is not None:
+        query = query.where(e.c.kind.in_(list(kinds)))
+    return [_row(r) for r in await conn.execute(query)]
+
+
+async def events_between(
+    conn: AsyncConnection, after_id: int, upto_id: int, kinds: Iterable[str] | None = None
+) -> list[EventRow]:
+    """Events with `after_id < id <= upto_id` (a digest's span), oldest first."""
+    query = select(e).where(e.c.id > after_id, e.c.id <= upto_id).order_by(e.c.id)
+    if kinds is not None:
+        query = query.where(e.c.kind.in_(list(kinds)))
+    return [_row(r) for r in await conn.execute(query)]
+
+
+async def last_event_id(conn: AsyncConnection) -> int:
+    """The newest event's id (0 when there is none): where a new digest span ends."""
+    return int((await conn.execute(select(func.coalesce(func.max(e.c.id), 0)))).scalar_one())
