@@ -82,13 +82,17 @@ class DiscordFrontEnd:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._connection
 
-    async def send(self, channel_id: str, reply: Reply) -> None:
-        """Post a reply to a channel; 429s are waited out by discord.py, the rest raise."""
+    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+        """Post a reply to a channel and return the message id; 429s are waited out by
+        discord.py, the rest raise. The same `nonce` again within minutes posts nothing new
+        (Discord's `enforce_nonce`): a resend after a crash is not a duplicate."""
         embed, content, files = render(reply)
         channel = self.client.get_partial_messageable(int(channel_id))
         extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
+        if nonce is not None:
+            extra["nonce"] = nonce
         try:
-            await channel.send(
+            message = await channel.send(
                 content=content or None, files=files, allowed_mentions=NO_MENTIONS, **extra
             )
         except discord.NotFound as error:
@@ -96,10 +100,11 @@ class DiscordFrontEnd:
         except discord.Forbidden as error:
             raise ChannelForbidden(channel_id, _why(error)) from error
         except discord.HTTPException as error:
-            kind = SendFailed if error.status >= 500 else SendError
-            raise kind(channel_id, _why(error)) from error
+            retryable = error.status >= 500 or error.status == 429
+            raise (SendFailed if retryable else SendError)(channel_id, _why(error)) from error
         except (aiohttp.ClientError, OSError) as error:
             raise SendFailed(channel_id, str(error)) from error
+        return str(message.id)
 
 
 def _log_end(connection: asyncio.Task[None]) -> None:

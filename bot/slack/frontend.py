@@ -98,9 +98,10 @@ class SlackFrontEnd:
             await self._runner.cleanup()
             self._runner = None
 
-    async def send(self, channel_id: str, reply: Reply) -> None:
-        """Post an alert or digest (chat.postMessage); raises `bot.slack.sending` errors."""
-        await post_reply(self.client, channel_id, reply)
+    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+        """Post an alert or digest (chat.postMessage) and return its `ts`; raises
+        `bot.slack.sending` errors. Slack has no idempotency key: `nonce` is not sent."""
+        return await post_reply(self.client, channel_id, reply)
 
 
 class SlackStartError(RuntimeError):
