@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.console import console
 from bot.frontend import FrontEnd
+from commands import alerts
 from commands.clock import SystemClock
 from commands.dispatch import Dispatcher
 from storage.db import Database
@@ -27,6 +28,7 @@ async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
     try:
         if await prepare(db):
             log.info("new database: loaded the bundled dataset")
+        alerts.install(db)  # every write owes subscribed channels their alerts (the outbox)
         yield Dispatcher(db, SystemClock())
     finally:
         await db.close()
@@ -57,12 +59,21 @@ async def run(settings: Settings) -> None:
             )
             await console(dispatcher)
             return
+        from bot.delivery import DeliveryWorker
+        from bot.scheduler import AlertScheduler
+
         health = await _health_server(settings)
+        worker = DeliveryWorker(dispatcher.db, {_platform(f): f for f in front_ends})
+        scheduler = AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake)
         try:
             for front in front_ends:
                 await _start(front)
+            await worker.start()  # sends what the outbox owes through the front ends
+            await scheduler.start()  # plans digests and closes ended forecasts
             await asyncio.Event().wait()
         finally:
+            scheduler.shutdown()
+            await worker.stop()
             for front in front_ends:
                 await front.close()
             await health.cleanup()
@@ -79,6 +90,11 @@ async def _start(front: FrontEnd) -> None:
     except Exception as error:
         log.debug("%s failed to start", name, exc_info=True)
         raise StartFailed(f"{name} could not start: {error}") from error
+
+
+def _platform(front: FrontEnd) -> str:
+    """`discord` or `slack`: the platform a subscription names."""
+    return type(front).__name__.removesuffix("FrontEnd").lower()
 
 
 def _front_ends(settings: Settings, dispatcher: Dispatcher) -> list[FrontEnd]:

@@ -14,6 +14,9 @@ class FrontEnd(Protocol):
 
     async def close(self) -> None: ...
 
-    async def send(self, channel_id: str, reply: Reply) -> None:
-        """Post a reply to a channel (alerts and digests)."""
+    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+        """Post a reply to a channel (alerts and digests); returns the platform's message id.
+
+        A platform that can deduplicate (Discord) posts nothing new for a repeated `nonce`.
+        """
         ...

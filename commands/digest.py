@@ -29,7 +29,8 @@ from commands.schedule import (
 from commands.subscriptions import channel_key, describe, new_subscription
 from storage.benchmarks import all_benchmarks
 from storage.db import Database
-from storage.deliveries import Delivery, digest_start
+from storage.deliveries import Delivery
+from storage.digests import digest_start
 from storage.events import EventRow, events_between, last_event_id
 from storage.subscriptions import (
     Subscription,

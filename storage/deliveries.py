@@ -4,7 +4,7 @@ Instant alerts: the `enqueue` event hook runs inside the transaction that append
 so events and their delivery rows commit together. The events of one transaction share one
 row (a score and the lead change it causes are one alert); a bulk import's events share one
 row per subscription (`batch:<id>`), so an import of thousands says it in one message.
-Digests: `plan_digest` adds (or, after downtime, extends) one row per channel and period.
+Digests: `storage.digests.plan_digest` adds one row per channel and period.
 """
 
 from __future__ import annotations
@@ -20,18 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.changes import Change
-from storage.events import EventRow, batch_events, events_between, get_event, last_event_id
+from storage.events import EventRow, batch_events, get_event
 from storage.subscriptions import (
     Subscription,
     instant_subscriptions,
-    mark_digest_planned,
     mismatch,
     s,
     subscriptions_by_ids,
 )
 
 d = schema.deliveries
-COVERED = ("sent", "skipped", "sending")  # digest rows whose span the next digest starts after
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def _row(row: Any) -> Delivery:
     )
 
 
-def _insert_ignoring_duplicates(conn: AsyncConnection) -> Any:
+def insert_ignoring_duplicates(conn: AsyncConnection) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(d).on_conflict_do_nothing()
@@ -125,7 +123,7 @@ async def enqueue(change: Change, event_id: int) -> None:
         if sub_id not in existing
     ]
     if new:
-        await conn.execute(_insert_ignoring_duplicates(conn), new)
+        await conn.execute(insert_ignoring_duplicates(conn), new)
 
 
 def _due(now: datetime) -> Any:
@@ -232,60 +230,6 @@ async def release(conn: AsyncConnection, worker: str) -> None:
     )
 
 
-async def plan_digest(
-    conn: AsyncConnection, sub: Subscription, period_end: datetime, now: datetime
-) -> str:
-    """Owe a channel its digest for a period: "planned", "merged" into one unsent, or "skipped"."""
-    upto = await last_event_id(conn)
-    unsent = (
-        await conn.execute(
-            select(d.c.id)
-            .where(d.c.subscription_id == sub.id, d.c.kind == "digest", d.c.status == "pending")
-            .order_by(d.c.id.desc())
-            .limit(1)
-        )
-    ).first()
-    key = f"digest:{period_end.isoformat()}"
-    if unsent is not None:
-        await conn.execute(
-            update(d)
-            .where(d.c.id == unsent.id)
-            .values(cursor_to=upto, period_end=period_end, key=key)
-        )
-        outcome = "merged"
-    else:
-        start = await digest_start(conn, sub)
-        events = await events_between(conn, start, upto, sub.kinds)
-        news = any(mismatch(sub, e) is None for e in events)
-        outcome = "planned" if news or sub.post_empty else "skipped"
-        await conn.execute(
-            _insert_ignoring_duplicates(conn).values(
-                subscription_id=sub.id,
-                key=key,
-                kind="digest",
-                event_ids=[],
-                cursor_from=start,
-                cursor_to=upto,
-                period_end=period_end,
-                status="pending" if outcome == "planned" else "skipped",
-                attempts=0,
-                last_error=None if outcome == "planned" else "nothing new: not posted",
-                created_at=now,
-            )
-        )
-    await mark_digest_planned(conn, sub.id, period_end)
-    return outcome
-
-
-async def digest_start(conn: AsyncConnection, sub: Subscription) -> int:
-    """The last event the channel's previous digest covered (where the next one begins)."""
-    query = select(func.max(d.c.cursor_to)).where(
-        d.c.subscription_id == sub.id, d.c.kind == "digest", d.c.status.in_(COVERED)
-    )
-    covered = (await conn.execute(query)).scalar()
-    return max(int(covered or 0), sub.digest_cursor)
-
-
 async def get_delivery(conn: AsyncConnection, delivery_id: int) -> Delivery | None:
     row = (await conn.execute(select(d).where(d.c.id == delivery_id))).first()
     return None if row is None else _row(row)
@@ -324,3 +268,29 @@ async def deliveries_of_event(
 async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
     rows = await conn.execute(select(d.c.status, func.count()).group_by(d.c.status))
     return {status: int(n) for status, n in rows}
+
+
+async def mark_skipped(conn: AsyncConnection, delivery_id: int, worker: str, reason: str) -> None:
+    """Nothing is left to say (the channel's filters changed since): logged, not posted."""
+    await conn.execute(
+        update(d)
+        .where(_mine(delivery_id, worker))
+        .values(status="skipped", last_error=reason, lease_until=None)
+    )
+
+
+async def outstanding(conn: AsyncConnection, platforms: Sequence[str]) -> list[datetime | None]:
+    """When each row still owed on these platforms can next be tried (None: now)."""
+    query = (
+        select(d.c.status, d.c.not_before, d.c.lease_until)
+        .join(s, s.c.id == d.c.subscription_id)
+        .where(
+            d.c.status.in_(("pending", "sending")),
+            s.c.platform.in_(list(platforms)),
+            s.c.paused_reason.is_(None),
+        )
+    )
+    return [
+        row.lease_until if row.status == "sending" else row.not_before
+        for row in await conn.execute(query)
+    ]
