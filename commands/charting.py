@@ -223,7 +223,7 @@ def render_png(series: ChartSeries) -> bytes:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor=BACKGROUND)
-    canvas = FigureCanvasAgg(figure)
+    FigureCanvasAgg(figure)  # attaches itself to the figure: no pyplot state
     ax = figure.add_axes((0.075, 0.17, 0.9, 0.67))
     _style(ax, series)
     ax.margins(y=0.12)

@@ -190,7 +190,7 @@ async def schedule_digest(request: Request, db: Database) -> Reply:
             if request.get("empty") is not None:
                 values["post_empty"] = request.get("empty")
         if existing is None:
-            values = {**new_subscription(instant=False), **values}
+            values = {**new_subscription((platform, workspace, channel), instant=False), **values}
         await save_subscription(change, existing, values)
         saved = await get_subscription(change.conn, platform, workspace, channel)
     assert saved is not None

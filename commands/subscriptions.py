@@ -49,9 +49,13 @@ def channel_key(caller: Caller) -> tuple[str, str, str]:
     return caller.platform.value, caller.workspace_id, caller.channel_id
 
 
-def new_subscription(*, instant: bool = True) -> dict[str, Any]:
+def new_subscription(key: tuple[str, str, str], *, instant: bool = True) -> dict[str, Any]:
     """A channel's first subscription: every topic, no filter, condensed, no digest yet."""
+    platform, workspace, channel = key
     return {
+        "platform": platform,
+        "workspace_id": workspace,
+        "channel_id": channel,
         "topics": list(TOPICS),
         "filters": [],
         "instant": instant,
@@ -138,8 +142,8 @@ async def subscribe(request: Request, db: Database) -> Reply:
     terms = parse_terms(request.get("topics"), request.get("filters"))
     async with db.write(request.caller.actor, "subscribe", request.now) as change:
         existing = await get_subscription(change.conn, platform, workspace, channel)
-        values: dict[str, Any] = {} if existing else {"platform": platform, **new_subscription()}
-        values |= {"workspace_id": workspace, "channel_id": channel}
+        key = (platform, workspace, channel)
+        values: dict[str, Any] = {} if existing else new_subscription(key)
         if terms.topics is not None:
             values["topics"] = list(terms.topics)
         if terms.filters is not None:

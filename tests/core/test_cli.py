@@ -12,13 +12,23 @@ from storage.seed import load_seed
 from tests.conftest import NOW, snapshot
 
 
-def racewatch(*args: str, cwd: Path, env: dict[str, str] | None = None,
-              stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DISCORD_", "SLACK_", "RACEWATCH_"))}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, text=True,
-                          capture_output=True, input=stdin, timeout=120,
-                          env=clean | (env or {}) | {"PYTHONPATH": str(Path.cwd())})
+def racewatch(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "SLACK_", "RACEWATCH_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        input=stdin,
+        timeout=120,
+        env=clean | (env or {}) | {"PYTHONPATH": str(Path.cwd())},
+    )
 
 
 def test_ask_prints_the_gap_and_exits_zero(tmp_path: Path) -> None:
@@ -29,8 +39,9 @@ def test_ask_prints_the_gap_and_exits_zero(tmp_path: Path) -> None:
 
 
 def test_a_refused_command_exits_non_zero_with_the_message(tmp_path: Path) -> None:
-    result = racewatch("ask", "/admin score add GLM-5.2 FrontierSWE 174 source:https://e.org",
-                       cwd=tmp_path)
+    result = racewatch(
+        "ask", "/admin score add GLM-5.2 FrontierSWE 174 source:https://e.org", cwd=tmp_path
+    )
     assert result.returncode == 1
     assert "174 is outside" in result.stderr
     assert result.stdout == ""
@@ -38,8 +49,13 @@ def test_a_refused_command_exits_non_zero_with_the_message(tmp_path: Path) -> No
 
 def test_database_url_option_and_variable_pick_the_file(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'chosen.db'}"
-    added = racewatch("--database-url", url, "ask",
-                      '/admin model add Kimi-K9 org:"Moonshot AI" country:CN', cwd=tmp_path)
+    added = racewatch(
+        "--database-url",
+        url,
+        "ask",
+        '/admin model add Kimi-K9 org:"Moonshot AI" country:CN',
+        cwd=tmp_path,
+    )
     assert added.returncode == 0, added.stderr
     # a second process (a restart) on the same file, chosen through the environment
     seen = racewatch("ask", "/model Kimi-K9", cwd=tmp_path, env={"RACEWATCH_DATABASE_URL": url})
@@ -55,8 +71,9 @@ def test_run_without_tokens_opens_the_console(tmp_path: Path) -> None:
 
 
 def test_console_reads_commands_until_quit(tmp_path: Path) -> None:
-    result = racewatch("console", cwd=tmp_path,
-                       stdin="/model GLM-5.2\n/nosuch\n/help gap\nquit\n/race\n")
+    result = racewatch(
+        "console", cwd=tmp_path, stdin="/model GLM-5.2\n/nosuch\n/help gap\nquit\n/race\n"
+    )
     assert result.returncode == 0
     assert "Zhipu AI" in result.stdout and "/gap model_a model_b" in result.stdout
     assert "There is no command /nosuch" in result.stderr
@@ -64,8 +81,9 @@ def test_console_reads_commands_until_quit(tmp_path: Path) -> None:
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
-    result = racewatch("--database-url", f"sqlite:///{tmp_path / 'x.db'}", "db", "upgrade",
-                       cwd=tmp_path)
+    result = racewatch(
+        "--database-url", f"sqlite:///{tmp_path / 'x.db'}", "db", "upgrade", cwd=tmp_path
+    )
     assert result.returncode == 0 and "up to date" in result.stdout
 
 
