@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from commands.curation import check_report_date, check_score
@@ -75,10 +76,11 @@ class Checker:
         self.new_orgs: dict[str, NewOrganization] = {}
         self.new_models: dict[str, NewModel] = {}
         self.new_benchmarks: dict[str, BenchmarkRow] = {}
-        self.seen: dict[tuple[Ref, Ref, str], tuple[int, float, float | None, date]] = {}
-        self.pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}
+        self.seen: dict[tuple[Ref, Ref, str], NewScore] = {}
+        self.updated_pairs: set[tuple[int, int]] = set()
         self.updates: dict[tuple[str, int], RowUpdate] = {}
         self.models_by_id = {m.id: m for m in snapshot.models.values()}
+        self.keys: dict[str, str] = {}
 
     def add(self, raw: RawRow) -> None:
         """Check one row; a valid one joins the plan, an invalid one is rejected with why."""
@@ -120,7 +122,7 @@ class Checker:
     def _benchmark(self, line: Line) -> BenchmarkRow | None:
         if line.benchmark is None:
             return None
-        key = normalize(line.benchmark)
+        key = self.key(line.benchmark)
         known = self.snap.benchmarks.get(key) or self.new_benchmarks.get(key)
         if known is not None:
             return known
@@ -160,7 +162,7 @@ class Checker:
         self.result.plan.benchmarks.append((key, columns))
 
     def _organization(self, line: Line) -> tuple[Ref, str, str, NewOrganization | None]:
-        key = normalize(line.organization)
+        key = self.key(line.organization)
         if not key:
             raise UserError(f"`organization` `{line.organization}` has no letters or digits.")
         known = self.snap.orgs.get(key)
@@ -188,23 +190,31 @@ class Checker:
         new = NewOrganization(key, line.organization, line.country, line.model_source)
         return key, new.name, new.country, new
 
+    def key(self, name: str) -> str:
+        """`normalize(name)`, remembered: rows repeat their model, organization, benchmark."""
+        found = self.keys.get(name)
+        if found is None:
+            found = self.keys[name] = normalize(name)
+        return found
+
     def _model(
         self, line: Line, org: Ref, org_name: str, country: str
     ) -> tuple[Ref, str, NewModel | None, dict[str, Any]]:
-        key = normalize(line.model)
+        key = self.key(line.model)
         if not key:
             raise UserError(f"`model` `{line.model}` has no letters or digits.")
-        facts = _facts(line)
+        released = line.released
+        row = (
+            released.day if released else None,
+            released.precision if released else None,
+            line.weights,
+            line.params_b,
+            line.context_tokens,
+        )
         stored: KnownModel | NewModel | None = self.snap.models.get(key) or self.new_models.get(key)
         if stored is None:
-            return (
-                key,
-                line.model,
-                NewModel(
-                    key, line.model, org, org_name, country, **facts, source=line.model_source
-                ),
-                {},
-            )
+            new = NewModel(key, line.model, org, org_name, country, *row, source=line.model_source)
+            return key, line.model, new, {}
         owner: Ref
         if isinstance(stored, KnownModel):
             ref: Ref = stored.id
@@ -216,9 +226,21 @@ class Checker:
                 f"{stored.name} is by {owner_name}, not {org_name}: fix the row, or "
                 f"the model with /admin model edit {stored.name} org:..."
             )
-        fills = {k: v for k, v in facts.items() if v is not None and getattr(stored, k) is None}
-        for k, v in facts.items():
-            old = getattr(stored, k)
+        have = (
+            stored.released,
+            stored.release_precision,
+            stored.weights,
+            stored.params_b,
+            stored.context_tokens,
+        )
+        if row == have:
+            return ref, stored.name, None, {}
+        fills = {
+            k: v
+            for k, v, old in zip(MODEL_FACTS, row, have, strict=True)
+            if v is not None and old is None
+        }
+        for k, v, old in zip(MODEL_FACTS, row, have, strict=True):
             if v is not None and old not in (None, v) and k != "release_precision":
                 self.result.notes.append(f"kept {stored.name}'s {k} {old}; a row says {v}")
         return ref, stored.name, None, fills
@@ -257,14 +279,13 @@ class Checker:
         bench_ref: Ref = bench.id if bench.id else normalize(bench.name)
         reported = line.reported_on or self.today
         seen_key = (model, bench_ref, line.source)
-        if seen_key in self.seen:
-            first, value, stderr, day = self.seen[seen_key]
-            if (value, stderr) == (line.value, line.stderr) and (
-                line.reported_on is None or day == line.reported_on
+        if (first := self.seen.get(seen_key)) is not None:
+            if (first.value, first.stderr) == (line.value, line.stderr) and (
+                line.reported_on is None or first.reported_on == line.reported_on
             ):
                 return "unchanged"
             raise UserError(
-                f"row {first} gives {model_name} on {bench.name} from the same "
+                f"row {first.row} gives {model_name} on {bench.name} from the same "
                 "source a different score: keep one of the two rows."
             )
         known = (
@@ -272,7 +293,6 @@ class Checker:
             if isinstance(model, int) and isinstance(bench_ref, int)
             else None
         )
-        self.seen[seen_key] = (number, line.value, line.stderr, reported)
         self.result.plan.benchmarks_touched.add(bench_ref)
         score = NewScore(
             model,
@@ -285,10 +305,11 @@ class Checker:
             org_name,
             country,
             bench.name,
+            row=number,
         )
+        self.seen[seen_key] = score
         if known is None:
             self.result.plan.scores.append(score)
-            self.pairs.setdefault((model, bench_ref), []).append(score)
             return "added"
         if (known.value, known.stderr) == (line.value, line.stderr) and (
             line.reported_on is None or known.reported_on == line.reported_on
@@ -296,7 +317,8 @@ class Checker:
             return "unchanged"
         self._update_score(known, line.value, line.stderr, reported)
         self.result.plan.changed_scores.append(score)
-        self.pairs.setdefault((model, bench_ref), [])
+        assert isinstance(model, int) and isinstance(bench_ref, int)
+        self.updated_pairs.add((model, bench_ref))
         return "updated"
 
     def _update_score(
@@ -328,31 +350,40 @@ class Checker:
 
     def finish(self) -> Checked:
         """Mark the newest report of each touched pair current (ties: the last written)."""
-        for (model, bench), news in self.pairs.items():
-            existing: dict[str, KnownScore] = (
-                self.snap.scores.get((model, bench), {})
-                if isinstance(model, int) and isinstance(bench, int)
-                else {}
-            )
-            ranked: list[tuple[date, int, int, Any]] = [
-                (k.reported_on, 0, k.id, k) for k in existing.values()
-            ]
-            ranked += [(n.reported_on, 1, i, n) for i, n in enumerate(news)]
-            winner = max(ranked, key=lambda r: r[:3])[3]
-            for score in news:
-                score.is_current = score is winner
-            for known in existing.values():
-                if known.is_current != (known is winner):
-                    self._score_update(known).after["is_current"] = known is winner
+        self.seen.clear()
+        scores = self.result.plan.scores
+        order = sorted(range(len(scores)), key=lambda i: _pair_key(scores[i]))
+        for _, group in groupby(order, key=lambda i: _pair_key(scores[i])):
+            news = [scores[i] for i in group]
+            pair = (news[0].model, news[0].benchmark)
+            self.updated_pairs.discard(pair)  # type: ignore[arg-type,unused-ignore]
+            self._rank(pair, news)
+        for pair in self.updated_pairs:
+            self._rank(pair, [])
         return self.result
 
+    def _rank(self, pair: tuple[Ref, Ref], news: list[NewScore]) -> None:
+        model, bench = pair
+        existing: dict[str, KnownScore] = (
+            self.snap.scores.get((model, bench), {})
+            if isinstance(model, int) and isinstance(bench, int)
+            else {}
+        )
+        if len(news) == 1 and not existing:
+            news[0].is_current = True
+            return
+        ranked: list[tuple[date, int, int, Any]] = [
+            (k.reported_on, 0, k.id, k) for k in existing.values()
+        ]
+        ranked += [(n.reported_on, 1, i, n) for i, n in enumerate(news)]
+        winner = max(ranked, key=lambda r: r[:3])[3]
+        for score in news:
+            score.is_current = score is winner
+        for known in existing.values():
+            if known.is_current != (known is winner):
+                self._score_update(known).after["is_current"] = known is winner
 
-def _facts(line: Line) -> dict[str, Any]:
-    released = line.released
-    return {
-        "released": released.day if released else None,
-        "release_precision": released.precision if released else None,
-        "weights": line.weights,
-        "params_b": line.params_b,
-        "context_tokens": line.context_tokens,
-    }
+
+def _pair_key(score: NewScore) -> tuple[bool, str, bool, str]:
+    m, b = score.model, score.benchmark
+    return isinstance(m, str), str(m), isinstance(b, str), str(b)

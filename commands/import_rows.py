@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -53,6 +54,7 @@ class Line:
     model_source: str  # what the model's facts are cited to (default: the score's source)
 
 
+@lru_cache(maxsize=1024)
 def country(text: str) -> str:
     """An ISO code (`CN`) or a country's name (`China`) -> the ISO alpha-2 code."""
     try:
@@ -64,9 +66,24 @@ def country(text: str) -> str:
         ) from None
 
 
+_MEMO: dict[tuple[str, str], Any] = {}
+_MEMO_SIZE = 1 << 16
+
+
 def _get(values: dict[str, str], option: Option) -> Any:
+    """The option's converted value, or None when blank; remembered, since a bulk file
+    repeats its organizations, countries, dates and sources on row after row."""
     raw = values.get(option.name, "")
-    return convert(option, raw) if raw.strip() else None
+    if not raw or raw.isspace():
+        return None
+    key = (option.name, raw)
+    if key in _MEMO:
+        return _MEMO[key]
+    value = convert(option, raw)
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
 
 
 def _spec(values: dict[str, str], name: str | None) -> BenchmarkSpec | None:
@@ -84,11 +101,44 @@ def _spec(values: dict[str, str], name: str | None) -> BenchmarkSpec | None:
     )
 
 
+_FACT_COLUMNS = (
+    "organization",
+    "country",
+    "release_date",
+    "weights",
+    "params",
+    "context",
+    "model_source",
+)
+_FACTS_MEMO: dict[tuple[str, ...], tuple[Any, ...]] = {}
+
+
+def _facts(values: dict[str, str]) -> tuple[Any, ...]:
+    """The model facts of a row, typed; remembered by their text (rows of one model repeat)."""
+    key = tuple(values.get(c, "") for c in _FACT_COLUMNS)
+    found = _FACTS_MEMO.get(key)
+    if found is None:
+        where = key[1].strip()
+        found = (
+            _get(values, ORGANIZATION),
+            country(where) if where else None,
+            _get(values, RELEASED),
+            _get(values, WEIGHTS),
+            _get(values, PARAMS),
+            _get(values, CONTEXT),
+            _get(values, MODEL_SOURCE),
+        )
+        if len(_FACTS_MEMO) >= _MEMO_SIZE:
+            _FACTS_MEMO.clear()
+        _FACTS_MEMO[key] = found
+    return found
+
+
 def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
     """Type every field; raises `UserError` naming the field and how to write it."""
     model = _get(values, MODEL)
-    organization = _get(values, ORGANIZATION)
     source = _get(values, SOURCE)
+    organization, where, released, weights, params_b, context_tokens, cited = _facts(values)
     for name, value in (("model", model), ("organization", organization), ("source", source)):
         if value is None:
             raise UserError(f"`{name}` is empty: every row needs it.")
@@ -105,22 +155,21 @@ def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
             "empty too for a row that only describes a model."
         )
     benchmark = (column or default_benchmark) if value is not None else None
-    where = values.get("country", "").strip()
     return Line(
         model=model,
         organization=organization,
-        country=country(where) if where else None,
-        released=_get(values, RELEASED),
-        weights=_get(values, WEIGHTS),
-        params_b=_get(values, PARAMS),
-        context_tokens=_get(values, CONTEXT),
+        country=where,
+        released=released,
+        weights=weights,
+        params_b=params_b,
+        context_tokens=context_tokens,
         benchmark=benchmark,
         value=value,
-        stderr=_get(values, STDERR),
+        stderr=_get(values, STDERR) if "stderr" in values else None,
         source=source,
-        reported_on=_reported(values),
-        benchmark_spec=_spec(values, benchmark),
-        model_source=_get(values, MODEL_SOURCE) or source,
+        reported_on=_reported(values) if "date" in values else None,
+        benchmark_spec=_spec(values, benchmark) if HIGHER.name in values else None,
+        model_source=cited or source,
     )
 
 

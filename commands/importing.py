@@ -147,6 +147,7 @@ async def import_bytes(
         for raw in _rows(parsed, progress):
             checker.add(raw)
         checked = checker.finish()
+        del checker  # the snapshot and row index: free them before writing
         report = ImportReport(
             filename,
             parsed.kind,

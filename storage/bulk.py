@@ -8,17 +8,25 @@ summarise an import in one message. Event hooks run once per batch, with its fir
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 
 from storage import schema
 from storage.bulk_plan import ImportPlan, NewModel, NewScore, Ref
 from storage.changes import Change, EventHook, to_json
 from storage.models import release_label
 from storage.names import normalize
+
+PAGE = 5_000  # rows per executemany: bounded memory, few round trips
+MEMO = 4_096  # converted values remembered per column
+_MISSING = object()
+FULL_AUDIT = 20_000  # audited rows up to which an import keeps every new row's values
 
 
 @dataclass(frozen=True)
@@ -33,69 +41,217 @@ class Written:
     events: int
 
 
-async def insert_many(change: Change, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert rows in pages, return their ids in order, and audit each as created."""
-    if not rows:
+async def reserve_ids(change: Change, table: Table, count: int) -> Sequence[int]:
+    """Ids for `count` new rows, taken up front so inserts need no RETURNING round trip.
+
+    SQLite: the transaction holds the write lock, so max(id) + 1 onwards is ours.
+    PostgreSQL: the ids are drawn from the table's sequence.
+    """
+    conn = change.conn
+    if conn.dialect.name == "postgresql":
+        query = text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, :n)"
+        )
+        return [int(i) for i in (await conn.execute(query, {"n": count})).scalars()]
+    top = (await conn.execute(select(func.max(table.c.id)))).scalar()
+    start = int(top or 0) + 1
+    return range(start, start + count)
+
+
+def _driver_insert(
+    change: Change, table: Table, columns: tuple[str, ...]
+) -> tuple[str, Callable[[tuple[Any, ...]], tuple[Any, ...]]]:
+    """The dialect's INSERT text and a function turning a row into its driver parameters.
+
+    The column types' own bind processors convert values (dates, JSON, UTC times), so the
+    rows are stored exactly as SQLAlchemy would store them, without its per-row overhead;
+    a converted value is remembered (bulk rows repeat their dates and flags).
+    """
+    dialect = change.conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    names = list(compiled.positiontup or ())
+    where = [columns.index(name) for name in names]
+    in_order = where == list(range(len(columns)))
+    steps: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = [
+        (i, step, {} if not isinstance(table.c[name].type, JSON) else None)
+        for i, name in enumerate(names)
+        if (step := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+
+    def params(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row) if in_order else [row[i] for i in where]
+        for i, step, memo in steps:
+            value = values[i]
+            if value is None:
+                continue
+            if memo is None:
+                values[i] = step(value)
+            elif (done := memo.get(value, _MISSING)) is not _MISSING:
+                values[i] = done
+            else:
+                if len(memo) >= MEMO:
+                    memo.clear()
+                values[i] = memo[value] = step(value)
+        return tuple(values)
+
+    return compiled.string, params
+
+
+def _audit_after(columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    """A new row as the audit log keeps it (dates as ISO text), made fast for bulk rows."""
+    dated = [i for i, name in enumerate(columns) if name in ("released", "reported_on")]
+
+    def after(row: tuple[Any, ...]) -> dict[str, Any]:
+        values = list(row)
+        for i in dated:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        return dict(zip(columns, values, strict=True))
+
+    return after
+
+
+async def _executemany(change: Change, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """One driver call per page. On SQLite straight to aiosqlite (the same connection and
+    transaction): SQLAlchemy's adapter keeps about 150 bytes per row until commit."""
+    if change.conn.dialect.name != "sqlite":
+        await change.conn.exec_driver_sql(sql, rows)
+        return
+    raw = await change.conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.executemany(sql, rows)
+
+
+async def insert_many(
+    change: Change,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+    count: int,
+    *,
+    audit: bool = True,
+) -> Sequence[int]:
+    """Insert `count` rows (values in `columns` order) in pages; audit each; return the ids.
+
+    The audit keeps each new row's values, except in a large import (over `FULL_AUDIT`
+    rows), where it keeps each row's id (enough for undo) and the values stay in the table
+    and in the batch's events: a 100,000-row import then costs tens, not hundreds, of MB.
+    """
+    if count == 0:
         return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    result = await change.conn.execute(statement, list(rows))
-    ids = [int(i) for i in result.scalars()]
-    change.rows.extend(
-        {"table": table.name, "id": row_id, "before": None, "after": to_json({"id": row_id, **row})}
-        for row_id, row in zip(ids, rows, strict=True)
-    )
+    ids = await reserve_ids(change, table, count)
+    sql, params = _driver_insert(change, table, ("id", *columns))
+    after = _audit_after(("id", *columns))
+    full = len(change.rows) + count <= FULL_AUDIT
+    numbered = ((i, *row) for i, row in zip(ids, rows, strict=True))
+    writing: asyncio.Future[None] | None = None  # the page the database is writing now
+    try:
+        while page := list(islice(numbered, PAGE)):
+            prepared = [params(row) for row in page]  # while the previous page is written
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(_executemany(change, sql, prepared))
+            if audit:
+                change.rows.extend(
+                    {
+                        "table": table.name,
+                        "id": row[0],
+                        "before": None,
+                        "after": after(row) if full else None,
+                    }
+                    for row in page
+                )
+        if writing is not None:
+            await writing
+    finally:
+        if writing is not None and not writing.done():
+            writing.cancel()
     return ids
 
 
-async def _names(change: Change, kind: str, entities: Iterable[tuple[str, int]]) -> None:
-    rows = [
-        {"kind": kind, "key": normalize(label), "label": label, "entity_id": entity_id}
-        for label, entity_id in entities
-    ]
-    await insert_many(change, schema.names, rows)
+async def _names(change: Change, kind: str, entities: Sequence[tuple[str, int]]) -> None:
+    rows = ((kind, normalize(label), label, entity_id) for label, entity_id in entities)
+    await insert_many(
+        change, schema.names, ("kind", "key", "label", "entity_id"), rows, len(entities)
+    )
 
 
 def _resolve(ref: Ref, ids: dict[str, int]) -> int:
     return ref if isinstance(ref, int) else ids[ref]
 
 
+MODEL_COLUMNS = (
+    "name",
+    "org_id",
+    "released",
+    "release_precision",
+    "params_b",
+    "context_tokens",
+    "weights",
+    "access",
+    "source",
+)
+SCORE_COLUMNS = (
+    "model_id",
+    "benchmark_id",
+    "value",
+    "stderr",
+    "reported_on",
+    "source",
+    "added_by",
+    "is_current",
+)
+EVENT_COLUMNS = (
+    "kind",
+    "at",
+    "summary",
+    "model",
+    "organization",
+    "country",
+    "benchmark",
+    "batch",
+    "payload",
+)
+
+
 async def _models(change: Change, models: list[NewModel], orgs: dict[str, int]) -> dict[str, int]:
-    rows = [
-        {
-            "name": m.name,
-            "org_id": _resolve(m.org, orgs),
-            "released": m.released,
-            "release_precision": m.release_precision,
-            "params_b": m.params_b,
-            "context_tokens": m.context_tokens,
-            "weights": m.weights,
-            "access": "available",
-            "source": m.source,
-        }
+    rows = (
+        (
+            m.name,
+            _resolve(m.org, orgs),
+            m.released,
+            m.release_precision,
+            m.params_b,
+            m.context_tokens,
+            m.weights,
+            "available",
+            m.source,
+        )
         for m in models
-    ]
-    ids = await insert_many(change, schema.models, rows)
-    await _names(change, "model", ((m.name, i) for m, i in zip(models, ids, strict=True)))
+    )
+    ids = await insert_many(change, schema.models, MODEL_COLUMNS, rows, len(models))
+    await _names(change, "model", [(m.name, i) for m, i in zip(models, ids, strict=True)])
     return {m.key: i for m, i in zip(models, ids, strict=True)}
 
 
 async def _scores(
     change: Change, scores: list[NewScore], models: dict[str, int], benchmarks: dict[str, int]
 ) -> None:
-    rows = [
-        {
-            "model_id": _resolve(s.model, models),
-            "benchmark_id": _resolve(s.benchmark, benchmarks),
-            "value": s.value,
-            "stderr": s.stderr,
-            "reported_on": s.reported_on,
-            "source": s.source,
-            "added_by": change.actor,
-            "is_current": s.is_current,
-        }
+    rows = (
+        (
+            _resolve(s.model, models),
+            _resolve(s.benchmark, benchmarks),
+            s.value,
+            s.stderr,
+            s.reported_on,
+            s.source,
+            change.actor,
+            s.is_current,
+        )
         for s in scores
-    ]
-    await insert_many(change, schema.scores, rows)
+    )
+    await insert_many(change, schema.scores, SCORE_COLUMNS, rows, len(scores))
 
 
 async def _updates(change: Change, plan: ImportPlan) -> None:
@@ -122,86 +278,94 @@ async def _updates(change: Change, plan: ImportPlan) -> None:
         await change.conn.execute(statement, params)
 
 
-def _events(plan: ImportPlan) -> list[dict[str, Any]]:
-    events = [
-        {
-            "kind": "release",
-            "model": m.name,
-            "organization": m.organization,
-            "country": m.country,
-            "benchmark": None,
-            "summary": f"{m.name} ({m.organization}, {m.country}) released "
-            f"{release_label(m.released, m.release_precision)}",
-            "payload": to_json({"released": m.released, "weights": m.weights}),
-        }
-        for m in plan.models
-    ]
+def _events(plan: ImportPlan, at: datetime, batch: str) -> Iterator[tuple[Any, ...]]:
+    """One event per new model and per new or changed score, made as they are written."""
+    for m in plan.models:
+        when = release_label(m.released, m.release_precision)
+        yield (
+            "release",
+            at,
+            f"{m.name} ({m.organization}, {m.country}) released {when}",
+            m.name,
+            m.organization,
+            m.country,
+            None,
+            batch,
+            to_json({"released": m.released, "weights": m.weights}),
+        )
     for status, scores in (("added", plan.scores), ("updated", plan.changed_scores)):
-        events += [
-            {
-                "kind": "score",
-                "model": s.model_name,
-                "organization": s.organization,
-                "country": s.country,
-                "benchmark": s.benchmark_name,
-                "summary": f"{s.model_name} scored {s.value:g} on {s.benchmark_name}",
-                "payload": to_json(
-                    {
-                        "value": s.value,
-                        "source": s.source,
-                        "status": status,
-                        "reported_on": s.reported_on,
-                    }
-                ),
-            }
-            for s in scores
-        ]
-    return events
+        for s in scores:
+            yield (
+                "score",
+                at,
+                f"{s.model_name} scored {s.value:g} on {s.benchmark_name}",
+                s.model_name,
+                s.organization,
+                s.country,
+                s.benchmark_name,
+                batch,
+                {
+                    "value": s.value,
+                    "source": s.source,
+                    "status": status,
+                    "reported_on": s.reported_on.isoformat(),
+                },
+            )
 
 
-async def append_events(change: Change, events: list[dict[str, Any]], batch: str) -> int:
-    """Insert a batch's events at once; hooks see the batch once, through its first event."""
-    if not events:
+async def append_events(change: Change, plan: ImportPlan, batch: str) -> int:
+    """Insert the batch's events in pages; hooks see the batch once, through its first event."""
+    count = len(plan.models) + len(plan.scores) + len(plan.changed_scores)
+    if count == 0:
         return 0
-    await change.conn.execute(
-        insert(schema.events), [{**e, "at": change.at, "batch": batch} for e in events]
-    )
-    e = schema.events
-    ids = list(
-        (
-            await change.conn.execute(select(e.c.id).where(e.c.batch == batch).order_by(e.c.id))
-        ).scalars()
+    ids = await insert_many(
+        change, schema.events, EVENT_COLUMNS, _events(plan, change.at, batch), count, audit=False
     )
     change.event_ids.extend(ids)
     hooks: Sequence[EventHook] = getattr(change, "_hooks", ())  # the db's on_event hooks
     for hook in hooks:
         await hook(change, ids[0])
-    return len(ids)
+    return count
+
+
+BENCHMARK_COLUMNS = (
+    "name",
+    "description",
+    "unit",
+    "higher_is_better",
+    "min_value",
+    "max_value",
+    "source",
+)
 
 
 async def write_plan(change: Change, plan: ImportPlan, batch: str) -> Written:
     """Everything the plan says, in dependency order, in the caller's transaction."""
-    benchmark_ids = await insert_many(change, schema.benchmarks, [c for _, c in plan.benchmarks])
+    specs = [tuple(c[k] for k in BENCHMARK_COLUMNS) for _, c in plan.benchmarks]
+    benchmark_ids = await insert_many(
+        change, schema.benchmarks, BENCHMARK_COLUMNS, specs, len(specs)
+    )
     await _names(
         change,
         "benchmark",
-        ((c["name"], i) for (_, c), i in zip(plan.benchmarks, benchmark_ids, strict=True)),
+        [(c["name"], i) for (_, c), i in zip(plan.benchmarks, benchmark_ids, strict=True)],
     )
-    org_rows = [
-        {"name": o.name, "country": o.country, "source": o.source} for o in plan.organizations
-    ]
-    org_ids = await insert_many(change, schema.organizations, org_rows)
-    await _names(
+    orgs = plan.organizations
+    org_ids = await insert_many(
         change,
-        "organization",
-        ((o.name, i) for o, i in zip(plan.organizations, org_ids, strict=True)),
+        schema.organizations,
+        ("name", "country", "source"),
+        ((o.name, o.country, o.source) for o in orgs),
+        len(orgs),
     )
-    orgs = {o.key: i for o, i in zip(plan.organizations, org_ids, strict=True)}
-    models = await _models(change, plan.models, orgs)
+    await _names(change, "organization", [(o.name, i) for o, i in zip(orgs, org_ids, strict=True)])
+    models = await _models(
+        change, plan.models, {o.key: i for o, i in zip(orgs, org_ids, strict=True)}
+    )
     benchmarks = {key: i for (key, _), i in zip(plan.benchmarks, benchmark_ids, strict=True)}
     await _scores(change, plan.scores, models, benchmarks)
     await _updates(change, plan)
-    events = await append_events(change, _events(plan), batch)
+    events = await append_events(change, plan, batch)
     return Written(
         len(benchmark_ids), len(org_ids), len(models), len(plan.scores), len(plan.updates), events
     )

@@ -90,6 +90,7 @@ class NewScore:
     country: str
     benchmark_name: str
     is_current: bool = False
+    row: int = 0  # the file's row that gave it
 
 
 @dataclass(slots=True)

@@ -1,0 +1,111 @@
+"""Import at scale: a generated 100,000-row CSV into a fresh database; prints rows/s and memory.
+
+Run: .venv/bin/python benchmarks/import.py [--rows 100000] [--keep DIR]
+Goal (issue #5): >= 20,000 rows/s and < 300 MB peak for 100,000 rows. It imports the file,
+imports it again (nothing may change), then a copy with one bad row (refused whole).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from commands.importing import import_file
+from storage.db import Database
+from storage.setup import prepare
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
+BENCHMARKS = ("FrontierSWE", "PostTrainBench", "SWE-Marathon")  # in the bundled dataset
+HEADER = "model,organization,country,release_date,benchmark,score,source,weights,date\n"
+
+
+def write_rows(path: Path, count: int, seed: int = 5) -> None:
+    """`count` score rows: models of 60 labs (US and CN), each on the three benchmarks."""
+    rng = random.Random(seed)
+    labs = [(f"Lab {i:02d}", "US" if i % 2 else "CN") for i in range(60)]
+    start = date(2023, 1, 1)
+    with path.open("w", encoding="utf-8") as file:
+        file.write(HEADER)
+        for i in range(count):
+            model = i // len(BENCHMARKS)
+            lab, country = labs[model % len(labs)]
+            released = start + timedelta(days=model % 1300)
+            weights = "open" if model % 3 == 0 else "closed"
+            score = round(rng.uniform(5, 95), 1)
+            file.write(
+                f"Bench-Model-{model},{lab},{country},{released},"
+                f"{BENCHMARKS[i % len(BENCHMARKS)]},{score},"
+                f"https://example.org/evals/{model},{weights},2026-11-01\n"
+            )
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def child(db_path: Path, csv_path: Path, label: str) -> None:
+    """One import in this (fresh) process: its time, rows/s and the process's peak memory."""
+    db = Database(f"sqlite:///{db_path}")
+    await prepare(db, NOW)
+    rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
+    before = peak_mb()
+    started = time.perf_counter()
+    report = await import_file(db, csv_path, now=NOW, progress=True)
+    elapsed = time.perf_counter() - started
+    await db.close()
+    c = report.counts
+    print(
+        f"{label}: {rows:,} rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s; "
+        f"added {c['added']:,}, unchanged {c['unchanged']:,}, rejected {len(report.rejected)}, "
+        f"written {report.written is not None}; peak memory {peak_mb():.0f} MB "
+        f"(process before the import: {before:.0f} MB)"
+    )
+    if report.rejected:
+        print(f"  rejected {report.rejected[0].where}: {report.rejected[0].reason}")
+
+
+def run_child(db_path: Path, csv_path: Path, label: str) -> None:
+    subprocess.run(
+        [sys.executable, __file__, "--child", str(db_path), str(csv_path), label], check=True
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, default=None, help="directory to keep files in")
+    parser.add_argument("--child", nargs=3, metavar=("DB", "CSV", "LABEL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        db_path, csv_path, label = args.child
+        asyncio.run(child(Path(db_path), Path(csv_path), label))
+        return
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="racewatch-import-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = folder / "rows.csv"
+    write_rows(csv_path, args.rows)
+    bad_path = folder / "rows-one-bad.csv"
+    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    middle = len(lines) // 2
+    lines[middle] = lines[middle].replace(",2026-11-01", ",2026-13-01")
+    bad_path.write_text("".join(lines), encoding="utf-8")
+    db_path = folder / "racewatch.db"
+    db_path.unlink(missing_ok=True)
+    run_child(db_path, csv_path, "import")
+    run_child(db_path, csv_path, "re-import")
+    run_child(db_path, bad_path, "one bad row")
+    print(f"database: {db_path.stat().st_size / 1e6:.0f} MB in {folder}")
+
+
+if __name__ == "__main__":
+    main()
