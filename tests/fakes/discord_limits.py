@@ -54,6 +54,7 @@ class RateLimits:
         self.global_per_second = global_per_second
         self.route_limits: dict[str, tuple[int, float]] = {}
         self.faults: list[Fault] = []
+        self.global_refusals = 0  # 429s answered for the global limit (not injected faults)
         self._buckets: dict[str, _Bucket] = {}
         self._recent: deque[float] = deque()
 
@@ -71,6 +72,7 @@ class RateLimits:
             while self._recent and now - self._recent[0] >= 1.0:
                 self._recent.popleft()
             if len(self._recent) >= self.global_per_second:
+                self.global_refusals += 1
                 retry = 1.0 - (now - self._recent[0])
                 return _too_many(retry, is_global=True, headers={})
             self._recent.append(now)

@@ -6,6 +6,7 @@ Usage::
     await fake.start()                 # fake.url -> DISCORD_API_BASE_URL, fake.token -> DISCORD_TOKEN
     reply = await fake.run("gap", {"model_a": "GLM-5.2", "model_b": "Opus-4.8"})
     fake.messages(fake.channel_id)     # what the bot posted in a channel
+    fake.posts.latency = 0.2           # answer each message late; fake.posts.nonce_hits
     fake.fail_next(503, 2); fake.delete_channel(fake.channel_id)
     await fake.close()
 """
@@ -25,11 +26,11 @@ from tests.fakes.discord_http import (
     Recorded,
     error_response,
     json_response,
-    posted,
     read_body,
 )
 from tests.fakes.discord_interactions import InteractionRecord, Posted, command_data
 from tests.fakes.discord_limits import Fault, RateLimits
+from tests.fakes.discord_messages import ChannelMessages
 from tests.fakes.discord_webhooks import InteractionEndpoints
 
 API = "/api/v10"
@@ -38,7 +39,7 @@ UNKNOWN_CHANNEL, MISSING_PERMISSIONS = 10003, 50013
 
 
 class FakeDiscord:
-    """One application, one bot user, one guild with channels, and every request recorded."""
+    """One application, one bot user, guilds with channels, and every request recorded."""
 
     def __init__(
         self, token: str = "fake-bot-token", rate_limits: RateLimits | None = None
@@ -47,6 +48,7 @@ class FakeDiscord:
         self.app_id = p.snowflake()
         self.bot_user = p.user(self.app_id, "Racewatch", bot=True)
         self.guild_id = p.snowflake()
+        self.guilds: dict[str, str] = {self.guild_id: "Racewatch test guild"}
         self.channels: dict[str, dict[str, Any]] = {}
         self.channel_id = self.add_channel("general")
         self.limits = rate_limits or RateLimits()
@@ -54,7 +56,7 @@ class FakeDiscord:
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
         self.gateway = FakeGateway(token, self._ready, self._guilds)
-        self._messages: dict[str, list[Posted]] = {}
+        self.posts = ChannelMessages()
         self._gone: set[str] = set()
         self._forbidden: set[str] = set()
         self.webhooks = InteractionEndpoints(self.app_id, self.bot_user)
@@ -106,9 +108,15 @@ class FakeDiscord:
 
     # --- what a test controls and reads ----------------------------------------------------
 
-    def add_channel(self, name: str) -> str:
+    def add_guild(self, name: str) -> str:
+        """Another guild the bot is in (announced in READY and GUILD_CREATE on connecting)."""
+        guild_id = p.snowflake()
+        self.guilds[guild_id] = name
+        return guild_id
+
+    def add_channel(self, name: str, guild_id: str | None = None) -> str:
         channel_id = p.snowflake()
-        self.channels[channel_id] = p.channel(channel_id, self.guild_id, name)
+        self.channels[channel_id] = p.channel(channel_id, guild_id or self.guild_id, name)
         return channel_id
 
     def delete_channel(self, channel_id: str) -> None:
@@ -133,7 +141,7 @@ class FakeDiscord:
 
     def messages(self, channel_id: str) -> list[Posted]:
         """What the bot posted in a channel (POST /channels/{id}/messages), oldest first."""
-        return list(self._messages.get(channel_id, []))
+        return self.posts.of(channel_id)
 
     def commands(self, guild_id: str | None = None) -> list[dict[str, Any]]:
         """The commands registered globally, or for a guild."""
@@ -247,7 +255,7 @@ class FakeDiscord:
         return {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "guilds": [{"id": guild_id, "unavailable": True} for guild_id in self.guilds],
             "session_id": session_id,
             "resume_gateway_url": self.gateway_url,
             "shard": [0, 1],
@@ -256,7 +264,12 @@ class FakeDiscord:
 
     def _guilds(self) -> list[dict[str, Any]]:
         channels = [c for i, c in self.channels.items() if i not in self._gone]
-        return [p.guild(self.guild_id, "Racewatch test guild", channels, self.bot_user)]
+        return [
+            p.guild(
+                guild_id, name, [c for c in channels if c["guild_id"] == guild_id], self.bot_user
+            )
+            for guild_id, name in self.guilds.items()
+        ]
 
     async def _me(self, request: web.Request) -> web.Response:
         return json_response(self.bot_user)
@@ -289,12 +302,7 @@ class FakeDiscord:
 
     async def _post_message(self, request: web.Request) -> web.Response:
         channel_id = request.match_info["channel_id"]
-        message = posted(
-            request[BODY],
-            request[FILES],
-            root=self.root,
-            author=self.bot_user,
-            channel_id=channel_id,
+        message = await self.posts.post(
+            channel_id, request[BODY], request[FILES], root=self.root, author=self.bot_user
         )
-        self._messages.setdefault(channel_id, []).append(message)
         return json_response(message.payload)
