@@ -56,8 +56,8 @@ class Filter:
         return f"{'-' if self.exclude else ''}{self.key}:{value}"
 
     def matches(self, event: EventRow) -> bool:
-        found = getattr(event, FILTER_FIELDS[self.key])
-        return found is not None and normalize(str(found)) == normalize(self.value)
+        wanted = normalize(self.value)
+        return any(normalize(value) == wanted for value in values_of(event, self.key))
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "value": self.value, "exclude": self.exclude}
@@ -110,9 +110,16 @@ def mismatch(sub: Subscription, event: EventRow) -> str | None:
     return None
 
 
+def values_of(event: EventRow, key: str) -> list[str]:
+    """What a filter key can match in an event: a lead change is about both countries."""
+    found = [getattr(event, FILTER_FIELDS[key])]
+    if key == "country" and event.kind == "lead":
+        found += [event.payload.get("from"), event.payload.get("to")]
+    return list(dict.fromkeys(str(value) for value in found if value is not None))
+
+
 def _field(event: EventRow, key: str) -> str:
-    value = getattr(event, FILTER_FIELDS[key])
-    return "none" if value is None else str(value)
+    return " and ".join(values_of(event, key)) or "none"
 
 
 def _row(row: Any) -> Subscription:
