@@ -33,7 +33,7 @@ _KEY_WORDS = {
     "benchmark": "benchmark",
     "bench": "benchmark",
 }
-_FILTER = re.compile(r"(-?)([a-z]+):(.+)", re.IGNORECASE | re.DOTALL)
+_FILTER = re.compile(r"(-?)([a-z]+):(.*)", re.IGNORECASE | re.DOTALL)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 HOW = (
     "Write topics (all, releases, scores, forecasts, leads, access, news) and filters such as "
