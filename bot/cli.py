@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import datafiles
 from bot.config import Settings
 
 
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     slack = sub.add_parser("slack", help="inspect the Slack side")
     slack.add_argument("action", choices=["manifest"])
     slack.add_argument("--request-url", help="HTTP mode: the public URL Slack posts commands to")
+    datafiles.add_parsers(sub)  # import, export, backup, restore
     return parser
 
 
@@ -113,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("discord", "slack"):
         return _inspect(args, settings)
+    if args.command in datafiles.COMMANDS:
+        try:
+            return datafiles.run(args, settings)
+        except KeyboardInterrupt:
+            return 130
     runners = {
         "ask": lambda: _ask(settings, " ".join(args.line)),
         "console": lambda: _console(settings),

@@ -89,7 +89,8 @@ def _rows(parsed: Parsed, progress: bool) -> Iterator[RawRow]:
         return parsed.rows
     from tqdm import tqdm
 
-    return iter(tqdm(parsed.rows, total=parsed.estimate, unit="row", desc="checking"))
+    bar = tqdm(parsed.rows, total=parsed.estimate, unit="row", desc="checking", disable=None)
+    return iter(bar)  # disable=None: no bar unless standard error is a terminal
 
 
 async def _leaders(change: Change, ids: set[int]) -> dict[int, str | None]:
