@@ -52,13 +52,17 @@ def last_delivery_line(delivery: Delivery | None, sub: Subscription) -> str:
 
 async def explain(conn: AsyncConnection, sub: Subscription, event: EventRow, now: datetime) -> str:
     """Why this event was, or was not (yet), posted to the subscription's channel."""
-    rows = await deliveries_of_event(conn, sub.id, event)
+    reason = mismatch(sub, event)
+    rows = [
+        r
+        for r in await deliveries_of_event(conn, sub.id, event)
+        if r.kind == "events" or reason is None  # a digest or import spans filtered events too
+    ]
     if rows:
         return "\n".join(
             f"{'Posted' if r.status == 'sent' else 'Not posted'}: {delivery_state(r, sub)}"
             for r in rows
         )
-    reason = mismatch(sub, event)
     if reason is not None:
         return f"Filtered out: {reason}."
     if sub.paused_reason is not None:

@@ -198,11 +198,9 @@ async def unsubscribe(request: Request, db: Database) -> Reply:
         Option(
             "why",
             "An event number (in each alert's footer): was it posted here, and if not, why?",
-            type=OptionType.INTEGER,
-            min_value=1,
         ),
     ),
-    examples=("/subscriptions", "/subscriptions why:1"),
+    examples=("/subscriptions", "/subscriptions why 45"),
 )
 async def subscriptions(request: Request, db: Database) -> Reply:
     platform, workspace, channel = channel_key(request.caller)
@@ -228,12 +226,24 @@ async def subscriptions(request: Request, db: Database) -> Reply:
     return Reply(title="Subscriptions", body=body, fields=fields)
 
 
+def event_number(text: str) -> int:
+    """`45`, `#45`, `why 45` or `event #45` (Slack and the console type the word why too)."""
+    words = [w for w in text.lower().replace("#", " ").split() if w not in ("why", "event")]
+    if len(words) == 1 and words[0].isdigit() and int(words[0]) > 0:
+        return int(words[0])
+    raise UserError(
+        f"`{text}` is not an event number: write /subscriptions why 45 "
+        "(the number is in each alert's footer)."
+    )
+
+
 async def _why(conn: AsyncConnection, request: Request, key: tuple[str, str, str]) -> Reply:
     sub = await get_subscription(conn, *key)
     if sub is None:
         raise UserError("This channel is not subscribed, so nothing is posted here.")
-    event = await get_event(conn, request.get("why"))
+    number = event_number(request.get("why"))
+    event = await get_event(conn, number)
     if event is None:
-        raise UserError(f"There is no event #{request.get('why')}.")
+        raise UserError(f"There is no event #{number}.")
     answer = await explain(conn, sub, event, request.now)
     return Reply(title=f"Event #{event.id} in this channel", body=f"{event.summary}\n\n{answer}")

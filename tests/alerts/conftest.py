@@ -26,6 +26,7 @@ from commands.clock import FixedClock
 from commands.dispatch import Dispatcher
 from storage.db import Database
 from storage.deliveries import outstanding
+from storage.events import last_event_id
 from tests.discord.conftest import discord_settings
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_interactions import Posted
@@ -124,6 +125,11 @@ class Chat:
             due = min((w for w in waits if w is not None), default=self.clock.now())
             self.clock.set(max(self.clock.now(), due) + timedelta(milliseconds=1))
         raise AssertionError("the outbox did not drain")
+
+    async def last_event(self) -> int:
+        """The newest event's number (what an alert's footer shows)."""
+        async with self.db.read() as conn:
+            return await last_event_id(conn)
 
     def discord_texts(self, channel: str) -> list[str]:
         """What each message posted in a Discord channel says."""
