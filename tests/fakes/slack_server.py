@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import math
 import time
 import uuid
@@ -158,7 +159,7 @@ class FakeSlack(WebApiMethods):
     @property
     def posted(self) -> list[dict[str, Any]]:
         """Messages chat.postMessage accepted, in order."""
-        return [c.params for c in self.calls_to("chat.postMessage") if c.status == 200]
+        return [c.params for c in self.calls_to("chat.postMessage") if c.ok]
 
     # ---- request handling ----------------------------------------------------------------
     async def _record(self, call: Call) -> None:
@@ -174,6 +175,7 @@ class FakeSlack(WebApiMethods):
         if response is None:
             response = self._limited(method, params) or await self._method(method, params)
         call.status = response.status
+        call.ok = response.status == 200 and bool(json.loads(response.text or "{}").get("ok"))
         await self._record(call)
         return response
 

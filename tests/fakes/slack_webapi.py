@@ -18,6 +18,7 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     status: int = 200
+    ok: bool = True  # the answer's `ok` (Slack says most refusals with HTTP 200)
 
 
 @dataclass
