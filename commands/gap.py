@@ -14,7 +14,7 @@ from commands.reply import Reply, Table
 from storage.db import Database
 from storage.names import normalize
 from storage.rows import ModelRow, ScoreRow
-from storage.scores import reaching, two_models_with_scores
+from storage.scores import Rivals, lag_rivals, two_models_with_scores
 
 
 @dataclass(frozen=True)
@@ -74,16 +74,16 @@ async def _pairings(
     ]
 
 
-async def _lag_line(conn: AsyncConnection, p: Pairing, a: ModelRow, b: ModelRow) -> str | None:
+def _lag_line(p: Pairing, a: ModelRow, b: ModelRow, rivals: Rivals) -> str | None:
     """The trailing model's lag behind the leading model's country on this benchmark."""
     if p.edge == 0:
         return None
     trailing, leader = (b, a) if p.edge > 0 else (a, b)
     value = p.b if p.edge > 0 else p.a
-    found = await reaching(conn, p.benchmark_id, leader.country, value, p.higher_is_better)
-    rivals = [race.Entry(name, leader.country, day, score) for name, day, score in found]
+    found = rivals.get((p.benchmark_id, leader.country), [])
+    entries = [race.Entry(name, leader.country, day, score) for name, day, score in found]
     entry = race.Entry(trailing.name, trailing.country, trailing.released, value)
-    lag = race.lag(entry, rivals, leader.country, p.higher_is_better)
+    lag = race.lag(entry, entries, leader.country, p.higher_is_better)
     return f"{p.benchmark}: {phrases.lag_sentence(lag)}"
 
 
@@ -138,7 +138,8 @@ async def gap(request: Request, db: Database) -> Reply:
                 body="They have no benchmark in common yet. "
                 f"See /model {a.name} and /model {b.name}.",
             )
-        lags = [line for p in pairings if (line := await _lag_line(conn, p, a, b))]
+        rivals = await lag_rivals(conn, a, b)
+    lags = [line for p in pairings if (line := _lag_line(p, a, b, rivals))]
     releases = f"{phrases.release_sentence(a)}; {phrases.release_sentence(b)}."
     if a.released and b.released:
         days = (b.released - a.released).days

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 NO_LIMIT = 2**31 - 1  # fits every SQL integer type
@@ -20,7 +20,7 @@ NO_LIMIT = 2**31 - 1  # fits every SQL integer type
 class Query:
     """A select with named bind parameters, compiled once per dialect."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any]) -> None:
         self.statement = statement
         self._sqlite: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
 

@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Integer, String, and_, bindparam, or_, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
@@ -116,34 +129,64 @@ def _standings(higher_is_better: bool) -> Query:
 STANDINGS = {True: _standings(True), False: _standings(False)}
 
 
-def _reaching(higher_is_better: bool) -> Query:
-    """One country's current scores at least as good as a value (a range on the index)."""
-    value, at = s.c.value, bindparam("value", type_=Float)
-    return Query(
-        select(m.c.name, m.c.released, value)
-        .select_from(s)
+def _rivals(higher_is_better: bool) -> Select[Any]:
+    """The leader's country's scores reaching the trailing score of a pair, per shared benchmark.
+
+    The trailing score is the pair's lower one (the higher one where lower is better), so
+    each branch is a range on the covering index.
+    """
+    pair = s.alias("pair")
+    model_a, model_b = bindparam("model_a", type_=Integer), bindparam("model_b", type_=Integer)
+    a_value = func.max(case((pair.c.model_id == model_a, pair.c.value)))
+    b_value = func.max(case((pair.c.model_id == model_b, pair.c.value)))
+    a_leads = a_value > b_value if higher_is_better else a_value < b_value
+    trailing = (
+        select(
+            pair.c.benchmark_id,
+            (func.min if higher_is_better else func.max)(pair.c.value).label("value"),
+            case(
+                (a_leads, bindparam("country_a", type_=String)),
+                else_=bindparam("country_b", type_=String),
+            ).label("country"),
+        )
+        .where(pair.c.model_id.in_((model_a, model_b)), pair.c.is_current.is_(True))
+        .group_by(pair.c.benchmark_id)
+        .having(func.count() == 2)
+        .subquery("trailing")
+    )
+    value, at = s.c.value, trailing.c.value
+    return (
+        select(s.c.benchmark_id, o.c.country, m.c.name, m.c.released, value)
+        .select_from(trailing)
+        .join(b, b.c.id == trailing.c.benchmark_id)
+        .join(s, s.c.benchmark_id == trailing.c.benchmark_id)
         .join(m, m.c.id == s.c.model_id)
         .join(o, o.c.id == m.c.org_id)
         .where(
-            s.c.benchmark_id == bindparam("benchmark_id"),
+            b.c.higher_is_better.is_(higher_is_better),
             s.c.is_current.is_(True),
             value >= at if higher_is_better else value <= at,
-            o.c.country == bindparam("country"),
+            o.c.country == trailing.c.country,
         )
     )
 
 
-REACHING = {True: _reaching(True), False: _reaching(False)}
+RIVALS = Query(union_all(_rivals(True), _rivals(False)))
+
+Rivals = dict[tuple[int, str], list[tuple[str, date | None, float]]]
 
 
-async def reaching(
-    conn: AsyncConnection, benchmark_id: int, country: str, value: float, higher_is_better: bool
-) -> list[tuple[str, date | None, float]]:
-    """(model, released, value) of a country's models that reached `value` on a benchmark."""
-    rows = await REACHING[higher_is_better].all(
-        conn, benchmark_id=benchmark_id, country=country, value=value
+async def lag_rivals(conn: AsyncConnection, a: ModelRow, b: ModelRow) -> Rivals:
+    """For each benchmark both models have, keyed with the leader's country: the models of
+    that country that reached the trailing score, as (model, released, value). One query.
+    """
+    rows = await RIVALS.all(
+        conn, model_a=a.id, model_b=b.id, country_a=a.country, country_b=b.country
     )
-    return [(r[0], to_date(r[1]), r[2]) for r in rows]
+    found: Rivals = {}
+    for benchmark_id, country, name, released, value in rows:
+        found.setdefault((benchmark_id, country), []).append((name, to_date(released), value))
+    return found
 
 
 async def standings(
