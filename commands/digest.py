@@ -183,10 +183,12 @@ async def schedule_digest(request: Request, db: Database) -> Reply:
                 "digest_time": f"{schedule.at:%H:%M}",
                 "timezone": schedule.timezone,
                 "weekday": schedule.weekday,
-                "digest_since": request.now,
+                "digest_since": request.now,  # the next slot after now, not one just past
                 "digest_through": None,
-                "digest_cursor": await last_event_id(change.conn),
             }
+            if existing is None or existing.digest is None:
+                # A new digest starts from now; a moved one still owes what came since the last.
+                values["digest_cursor"] = await last_event_id(change.conn)
             if request.get("empty") is not None:
                 values["post_empty"] = request.get("empty")
         if existing is None:
