@@ -2,8 +2,9 @@
 
 Instant alerts: the `enqueue` event hook runs inside the transaction that appends an event,
 so events and their delivery rows commit together. The events of one transaction share one
-row (a score and the lead change it causes are one alert); a bulk import's events share one
-row per subscription (`batch:<id>`), so an import of thousands says it in one message.
+row (a score and the lead change it causes are one alert), except a forecast resolving,
+which is an alert of its own; a bulk import's events share one row per subscription
+(`batch:<id>`), so an import of thousands says it in one message.
 Digests: `storage.digests.plan_digest` adds one row per channel and period.
 """
 
@@ -89,6 +90,8 @@ async def enqueue(change: Change, event_id: int) -> None:
     if event.batch is not None:
         candidates = await batch_events(conn, event.batch, from_id=event_id)
         key, kind = f"batch:{event.batch}", "batch"
+    elif event.kind == "resolved":  # a forecast resolving is an alert of its own
+        candidates, key, kind = [event], f"resolved:{event_id}", "events"
     else:
         candidates, key, kind = [event], f"change:{change.event_ids[0]}", "events"
     wanted = [sub.id for sub in subs if any(mismatch(sub, e) is None for e in candidates)]
