@@ -1,0 +1,85 @@
+"""The same conversation on PostgreSQL as on SQLite: no SQLite-only SQL anywhere.
+
+Runs when RACEWATCH_TEST_POSTGRES_URL names a PostgreSQL database the tests may empty
+(`.ci/run` starts a server and sets it); skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+
+from commands.clock import FixedClock
+from commands.context import CONSOLE_CALLER
+from commands.dispatch import Dispatcher
+from storage.db import Database
+from storage.setup import prepare
+from tests.conftest import NOW, snapshot
+
+URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
+pytestmark = pytest.mark.skipif(
+    not URL, reason="RACEWATCH_TEST_POSTGRES_URL is not set (no PostgreSQL server to test on)"
+)
+
+CONVERSATION = (
+    "/gap GLM-5.2 Opus-4.8",
+    '/gap glm5.2 "claude opus 4.8" benchmark:FrontierSWE',
+    "/race",
+    "/race FrontierSWE",
+    "/leaderboard FrontierSWE",
+    "/leaderboard FrontierSWE country:CN limit:5 open-only",
+    "/model GLM-5.2",
+    "/sources GLM-5.2 FrontierSWE",
+    "/forecasts",
+    "/forecasts open",
+    '/admin model add Kimi-K9 org:"Moonshot AI" country:CN released:2026-11-20 weights:open',
+    "/admin score add Kimi-K9 FrontierSWE 76.0 source:https://example.org/k9 date:2026-11-20",
+    "/admin score add Kimi-K9 FrontierSWE 101 source:https://example.org/k9",
+    "/admin model edit Opus-4.8 released:2026-03-01",
+    "/gap Kimi-K9 Opus-4.8",
+    "/race FrontierSWE",
+    "/admin undo",
+    "/leaderboard FrontierSWE",
+    "/admin audit",
+    "/gap GLM-5.2 nosuchmodel",
+)
+
+
+async def _empty(db: Database) -> None:
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+async def postgres() -> AsyncIterator[Database]:
+    db = Database(URL)
+    await _empty(db)
+    await prepare(db, NOW)
+    yield db
+    await db.close()
+
+
+async def test_every_answer_is_the_same_on_postgresql(postgres: Database, db: Database) -> None:
+    on_pg, on_sqlite = Dispatcher(postgres, FixedClock(NOW)), Dispatcher(db, FixedClock(NOW))
+    for line in CONVERSATION:
+        expected = await on_sqlite.run_line(line, CONSOLE_CALLER)
+        answer = await on_pg.run_line(line, CONSOLE_CALLER)
+        assert answer.plain_text() == expected.plain_text(), line
+        assert answer.is_error == expected.is_error, line
+
+
+async def test_a_refused_write_changes_nothing_on_postgresql(postgres: Database) -> None:
+    before = await snapshot(postgres)
+    reply = await Dispatcher(postgres, FixedClock(NOW)).run_line(
+        "/admin score add GLM-5.2 FrontierSWE NaN source:https://example.org/x", CONSOLE_CALLER
+    )
+    assert reply.is_error
+    assert await snapshot(postgres) == before
+
+
+async def test_the_dataset_loads_once_on_postgresql(postgres: Database) -> None:
+    assert await prepare(postgres, NOW) is False
