@@ -180,7 +180,8 @@ async def unsubscribe(request: Request, db: Database) -> Reply:
         if sub is None:
             raise UserError("This channel is not subscribed; nothing was changed.")
         change.action = f"unsubscribe {platform} channel {channel}"
-        left = [t for t in sub.topics if terms.topics is None or t not in terms.topics]
+        dropped = TOPICS if terms.topics is None else terms.topics
+        left = [t for t in sub.topics if t not in dropped]
         if left:
             await save_subscription(change, sub, {"topics": left})
             return Reply(

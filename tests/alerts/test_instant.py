@@ -27,3 +27,21 @@ async def test_lead_change_reaches_each_subscribed_channel_once(chat: Chat) -> N
     await chat.deliver()  # nothing more is owed: delivering again sends nothing
     assert len(chat.discord.messages(chat.channel)) == 1
     assert len(chat.slack_texts()) == 1
+
+
+async def test_unsubscribing_some_topics_then_all_stops_the_alerts(chat: Chat) -> None:
+    await chat.slack_run("/subscribe", "all")
+    partly = await chat.slack_run("/unsubscribe", "scores news")
+    assert "Still following: releases, forecasts, leads, access." in str(partly)
+
+    await chat.curator("admin score add", LEAD_CHANGE)
+    await chat.deliver()
+    [alert] = chat.slack_texts()
+    assert "Lead change on FrontierSWE" in alert and "scored" not in alert  # scores dropped
+
+    gone = await chat.slack_run("/unsubscribe")
+    assert "This channel gets no more alerts or digests." in str(gone)
+    await chat.curator("admin score add", {**LEAD_CHANGE, "value": 77.0})
+    await chat.deliver()
+    assert len(chat.slack_texts()) == 1
+    assert "No channel here is subscribed" in str(await chat.slack_run("/subscriptions"))
