@@ -30,6 +30,7 @@ from storage.changes import Change
 from storage.db import Database
 from storage.events import get_event
 from storage.forecasts import list_forecasts, resolve_forecast
+from storage.names import normalize
 from storage.rows import ForecastRow
 from storage.scores import standings
 
@@ -71,6 +72,19 @@ async def check(conn: AsyncConnection, forecast: ForecastRow) -> Outcome | None:
     return evaluate(condition, await _standings(conn, condition))
 
 
+def concerns(condition: str, benchmark: str | None) -> bool:
+    """Whether a score on `benchmark` can change the condition's outcome (an import of
+    thousands of scores checks each forecast only against the scores it is about)."""
+    if benchmark is None:
+        return True
+    return any(
+        isinstance(term, CountryBest | ModelScore)
+        and term.benchmark is not None
+        and normalize(term.benchmark) == normalize(benchmark)
+        for term in parse_condition(condition).terms
+    )
+
+
 async def check_conditions(change: Change, event_id: int) -> None:
     """The event hook: a new score (or forecast) may meet an open forecast's condition."""
     event = await get_event(change.conn, event_id)
@@ -81,6 +95,8 @@ async def check_conditions(change: Change, event_id: int) -> None:
         if event.kind == "forecast" and event.payload.get("forecast_id") != forecast.id:
             continue
         if not forecast.condition or today > forecast.window_to:
+            continue
+        if event.kind != "forecast" and not concerns(forecast.condition, event.benchmark):
             continue
         outcome = await check(change.conn, forecast)
         if outcome is not None and outcome.holds:
