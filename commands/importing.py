@@ -42,10 +42,13 @@ class ImportReport:
     written: Written | None = None
     batch: str | None = None
     lead_changes: list[str] = field(default_factory=list)
+    skip_invalid: bool = False
 
     @property
     def refused(self) -> bool:
-        return self.written is None and bool(self.rejected)
+        """Nothing written because of invalid rows (skipping them left nothing valid)."""
+        valid = sum(self.counts.values())
+        return self.written is None and bool(self.rejected) and not (self.skip_invalid and valid)
 
     def text(self, shown: int = SHOWN) -> str:
         """The report as readers see it: counts, then why rows were rejected or skipped."""
@@ -63,6 +66,8 @@ class ImportReport:
                 f"{w.models} model(s), {w.scores} score(s), {w.updates} update(s); "
                 f"{w.events} event(s) in batch {self.batch}."
             )
+        elif self.refused and self.skip_invalid:
+            lines.append("Nothing was written: not one row is valid.")
         elif self.refused:
             lines.append(
                 f"Nothing was written: {len(self.rejected)} row(s) are invalid. Fix them, "
@@ -156,6 +161,7 @@ async def import_bytes(
             checked.rejected,
             parsed.skipped.rows,
             checked.notes,
+            skip_invalid=skip_invalid,
         )
         if parsed.ignored_columns:
             report.notes.insert(0, f"ignored column(s): {', '.join(parsed.ignored_columns)}")

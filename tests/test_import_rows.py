@@ -73,6 +73,14 @@ async def test_skip_invalid_writes_the_valid_rows(db: Database) -> None:
     assert "`score` must be a number" in report.rejected[0].reason
 
 
+async def test_skip_invalid_with_no_valid_row_is_still_refused(db: Database) -> None:
+    before = await snapshot(db)
+    bad = HEADER + "Kimi-K9,Moonshot AI,CN,2026-11-20,SWE-Marathon,abc,https://example.org/k9,,\n"
+    report = await run(db, bad, skip_invalid=True)
+    assert report.refused and "Nothing was written: not one row is valid." in report.text()
+    assert await snapshot(db) == before
+
+
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
