@@ -32,6 +32,7 @@ from storage.db import Database
 from storage.deliveries import Delivery
 from storage.digests import digest_start
 from storage.events import EventRow, events_between, last_event_id
+from storage.names import normalize
 from storage.subscriptions import (
     Subscription,
     get_subscription,
@@ -50,6 +51,7 @@ TOPIC_TITLES = {
 }
 ORDER = ("leads", "forecasts", "releases", "scores", "access", "news")
 LINES = {"condensed": 6, "full": 25}
+RACE_LINES = {"condensed": 5, "full": 15}
 FIELD_ROOM = 1000  # Discord allows 1024 characters per field
 
 REGISTRY.group("digest", description="This channel's scheduled digest")
@@ -116,12 +118,28 @@ def compose_digest(
     )
 
 
-async def race_summary(conn: AsyncConnection) -> list[str]:
-    """Who leads between the US and China on each benchmark, as /race says it."""
+def follows_benchmark(sub: Subscription, name: str) -> bool:
+    """Whether the channel's benchmark filters let a benchmark into its race summary."""
+    rules = [f for f in sub.filters if f.key == "benchmark"]
+    named = [f for f in rules if normalize(f.value) == normalize(name)]
+    if any(f.exclude for f in named):
+        return False
+    return not any(not f.exclude for f in rules) or bool(named)
+
+
+async def race_summary(conn: AsyncConnection, sub: Subscription) -> list[str]:
+    """Who leads between the US and China on the benchmarks the channel follows, as /race
+    says it; at most a few lines (a deployment may track hundreds of benchmarks)."""
+    most = RACE_LINES[sub.format]
     lines: list[str] = []
     for bench in await all_benchmarks(conn):
+        if not follows_benchmark(sub, bench.name):
+            continue
         entries = await _entries(conn, bench)
         if entries and (found := _headline(bench, entries)):
+            if len(lines) == most:
+                lines.append("… more in /race")
+                break
             lines.append(found[1])
     return lines
 
@@ -139,7 +157,7 @@ async def digest_reply(conn: AsyncConnection, sub: Subscription, delivery: Deliv
     assert delivery.period_end is not None
     events = await digest_events(conn, sub, delivery.cursor_from, delivery.cursor_to)
     return compose_digest(
-        sub, events, period_end=delivery.period_end, race=await race_summary(conn)
+        sub, events, period_end=delivery.period_end, race=await race_summary(conn, sub)
     )
 
 
@@ -219,7 +237,7 @@ async def preview_digest(request: Request, db: Database) -> Reply:
         events = await digest_events(
             conn, sub, await digest_start(conn, sub), await last_event_id(conn)
         )
-        race = await race_summary(conn)
+        race = await race_summary(conn, sub)
     nxt = ""
     if sub.digest is not None:
         schedule = Schedule(sub.digest, parse_time(sub.digest_time), sub.timezone, sub.weekday)

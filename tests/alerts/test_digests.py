@@ -152,3 +152,16 @@ async def test_preview_shows_the_next_digest_privately_and_changes_nothing(chat:
     assert "Lead change on FrontierSWE: CN overtakes US" in said
     assert await snapshot(chat.db) == before
     assert chat.slack_texts() == []
+
+
+async def test_the_race_summary_keeps_to_the_benchmarks_a_channel_follows(chat: Chat) -> None:
+    await chat.slack_run("/subscribe", "all benchmark:frontierswe mode:digest")
+    await chat.discord_run("subscribe", {"filters": "-benchmark:SWE-Marathon", "mode": "digest"})
+
+    only = texts(await chat.slack_run("/digest", "preview"))
+    but = (await chat.discord_run("digest preview")).text()
+
+    race_lines = [line for line in only.splitlines() if " leads " in line]
+    assert [line.split(":")[0] for line in race_lines] == ["FrontierSWE"]
+    assert "FrontierSWE: US leads CN" in but and "PostTrainBench: US leads CN" in but
+    assert "SWE-Marathon: US leads" not in but
