@@ -2,7 +2,7 @@
 
 Filters are `key:value` words: `org:"Zhipu AI"` keeps only events about it, `-org:"Zhipu AI"`
 drops them; keys are model, org, country and benchmark, and several combine (one of the
-values of each key given must match, and no excluded one may).
+values of each key given must match, and no excluded one may). `none` removes every filter.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from commands.errors import UserError
 from storage.subscriptions import FILTER_FIELDS, TOPICS, Filter
 
 ALL = ("all", "everything", "*")
+NO_FILTERS = ("none", "unfiltered", "no-filters")
 _TOPIC_WORDS = {
     **{t: t for t in TOPICS},
     **{t.rstrip("s"): t for t in TOPICS},
@@ -37,7 +38,7 @@ _FILTER = re.compile(r"(-?)([a-z]+):(.*)", re.IGNORECASE | re.DOTALL)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 HOW = (
     "Write topics (all, releases, scores, forecasts, leads, access, news) and filters such as "
-    'org:"Zhipu AI", -benchmark:SWE-Marathon, country:CN or model:GLM-5.2.'
+    'org:"Zhipu AI", -benchmark:SWE-Marathon, country:CN or model:GLM-5.2 (none: no filter).'
 )
 
 
@@ -68,13 +69,17 @@ def topic(word: str) -> str:
 
 
 def parse_terms(*texts: str | None) -> Terms:
-    """Topics and filters from any of the given texts, in any order."""
+    """Topics and filters from any of the given texts, in any order; `none` clears filters."""
     topics: list[str] = []
     filters: list[Filter] = []
+    cleared = False
     for word in words_of(*texts):
         match = _FILTER.fullmatch(word.strip(", "))
         if match is None:
             cleaned = word.strip(", ").lower()
+            if cleaned in NO_FILTERS:
+                cleared = True
+                continue
             chosen = TOPICS if cleaned in ALL else (topic(cleaned),)
             topics += [t for t in chosen if t not in topics]
             continue
@@ -88,7 +93,7 @@ def parse_terms(*texts: str | None) -> Terms:
         if rule not in filters:
             filters.append(rule)
     ordered = tuple(t for t in TOPICS if t in topics)
-    return Terms(ordered or None, tuple(filters) if filters else None)
+    return Terms(ordered or None, tuple(filters) if filters or cleared else None)
 
 
 def describe_topics(topics: tuple[str, ...]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.alerts.conftest import LEAD_CHANGE, Chat
+from tests.slack.test_handlers_toy import texts
 
 SOURCE = "https://example.org/report"
 
@@ -90,3 +91,15 @@ async def test_full_format_shows_details_condensed_does_not(chat: Chat) -> None:
     assert short.embed["title"] == full.embed["title"] == "Lead change on FrontierSWE"
     [slack_full] = chat.slack_texts()
     assert "From" in slack_full and "Zhipu AI" in slack_full
+
+
+async def test_filters_change_when_given_and_none_removes_them(chat: Chat) -> None:
+    await chat.slack_run("/subscribe", "scores org:OpenAI")
+    kept = texts(await chat.slack_run("/subscribe", "leads scores"))  # topics only: filters stay
+    assert "Topics: scores, leads" in kept and "Filters: org:OpenAI" in kept
+
+    cleared = texts(await chat.slack_run("/subscribe", "filters:none"))
+    assert "Topics: scores, leads" in cleared and "Filters: none" in cleared
+    await chat.curator("admin score add", score("GLM-5.2", "PostTrainBench", 35.0))
+    await chat.deliver()
+    assert len(chat.slack_texts()) == 1  # Zhipu's score, no longer filtered out
