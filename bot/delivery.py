@@ -1,7 +1,8 @@
 """The outbox worker: claims owed messages, sends them through the front ends, marks them.
 
 Several workers (processes) may share one outbox: a claim takes rows with a lease, and a
-row whose lease ran out (its worker died) is claimed again. Each message carries a nonce
+row whose lease ran out (its worker died) is claimed again; a worker starting takes back at
+once the rows of a dead worker on its own machine (`bot.claimant`). Each message carries a nonce
 derived from its row, so Discord drops the resend of a message that went out just before
 a crash; on Slack the window between posting and marking is one round trip.
 Retries: 429 after the platform's `retry_after`, 5xx and network errors with capped
@@ -14,14 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.claimant import is_gone, worker_name
 from bot.discord.errors import ChannelForbidden, ChannelGone, SendError
 from bot.pacing import Pacer
 from bot.slack.sending import ChannelUnavailable, SlackSendError, SlackTemporarilyFailed
@@ -112,7 +112,7 @@ class DeliveryWorker:
         self.db = db
         self.senders = dict(senders)
         self.clock = clock or SystemClock()
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.name = name or worker_name()
         self.batch, self.lease, self.poll = batch, lease, poll
         self.backoff = backoff or Backoff()
         self.max_attempts = max_attempts
@@ -128,8 +128,10 @@ class DeliveryWorker:
         """Look for work now instead of at the next poll."""
         self._wake.set()
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="delivery")
+    async def start(self, settle: float = 1.0) -> None:
+        """Deliver in the background from `settle` seconds on: the front ends' start-up calls
+        (login, command sync) have just spent part of the platform's global budget."""
+        self._task = asyncio.create_task(self.run(settle), name="delivery")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -139,7 +141,9 @@ class DeliveryWorker:
         async with self.db.write(ACTOR, "release", self.clock.now()) as change:
             await outbox.release(change.conn, self.name)
 
-    async def run(self) -> None:
+    async def run(self, settle: float = 0.0) -> None:
+        await asyncio.sleep(settle)
+        await self.recover()
         while True:
             try:
                 done = await self.run_once()
@@ -150,6 +154,21 @@ class DeliveryWorker:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    async def recover(self) -> list[str]:
+        """Before the first claim: take back the rows of dead workers of this machine, and of
+        this very name (a restarted container's process often gets the same pid)."""
+        async with self.db.write(ACTOR, "recover", self.clock.now()) as change:
+            dead = [
+                holder
+                for holder in await outbox.holders(change.conn)
+                if holder == self.name or is_gone(holder)
+            ]
+            for holder in dead:
+                await outbox.release(change.conn, holder)
+        if dead:
+            log.warning("delivery: took back the rows of stopped workers %s", ", ".join(dead))
+        return dead
 
     async def run_once(self) -> int:
         """Claim one batch of due rows and deliver them; returns how many were claimed."""

@@ -233,6 +233,16 @@ async def release(conn: AsyncConnection, worker: str) -> None:
     )
 
 
+async def holders(conn: AsyncConnection) -> list[str]:
+    """The workers that hold rows being sent right now (leased, maybe to a dead process)."""
+    rows = await conn.execute(
+        select(d.c.claimed_by)
+        .where(d.c.status == "sending", d.c.claimed_by.is_not(None))
+        .distinct()
+    )
+    return sorted(str(row.claimed_by) for row in rows)
+
+
 async def get_delivery(conn: AsyncConnection, delivery_id: int) -> Delivery | None:
     row = (await conn.execute(select(d).where(d.c.id == delivery_id))).first()
     return None if row is None else _row(row)

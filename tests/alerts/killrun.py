@@ -1,0 +1,97 @@
+"""`racewatch run` as a child process against the fake Discord: started, watched, killed.
+
+The fake runs in the test's own event loop, so every wait here polls it with short sleeps;
+a child that dies early or a condition that never comes fails with the child's log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fakes.discord_server import FakeDiscord
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN_SETTINGS = ("DISCORD_", "SLACK_", "RACEWATCH_")
+
+
+@dataclass
+class Child:
+    """One `racewatch run` process and the file its output goes to."""
+
+    process: asyncio.subprocess.Process
+    log: Path
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    async def kill(self) -> None:
+        """SIGKILL: no cleanup, no lease released, in-flight sends never hear back."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()  # reaped: its pid is gone, not a zombie
+
+    async def stop(self, seconds: float = 20.0) -> None:
+        """Ctrl-C, as an operator stops it; killed if it does not end in time."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(self.process.wait(), seconds)
+            except TimeoutError:
+                await self.kill()
+
+
+async def start_racewatch(fake: FakeDiscord, database_url: str, workdir: Path, label: str) -> Child:
+    """`racewatch run` with the operator's settings pointed at the fake (no .env, no Slack)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
+    env.update(
+        DISCORD_TOKEN=fake.token,
+        DISCORD_API_BASE_URL=fake.url,
+        RACEWATCH_DATABASE_URL=database_url,
+        RACEWATCH_HEALTH_PORT="0",
+        RACEWATCH_LOG_LEVEL="INFO",
+        PYTHONPATH=str(ROOT),
+    )
+    log = workdir / f"{label}.log"
+    with log.open("wb") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return Child(process, log)
+
+
+async def until(
+    condition: Callable[[], bool | Awaitable[bool]], what: str, child: Child, seconds: float
+) -> None:
+    """Poll `condition` until it holds; fail with the child's log if it dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    while not await _holds(condition):
+        if child.process.returncode is not None:
+            raise AssertionError(
+                f"racewatch exited ({child.process.returncode}) before {what}:\n{child.tail()}"
+            )
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {seconds:.0f} s:\n{child.tail()}")
+        await asyncio.sleep(0.02)
+
+
+async def _holds(condition: Callable[[], bool | Awaitable[bool]]) -> bool:
+    result = condition()
+    return await result if inspect.isawaitable(result) else result
