@@ -165,3 +165,36 @@ async def test_the_race_summary_keeps_to_the_benchmarks_a_channel_follows(chat: 
     assert [line.split(":")[0] for line in race_lines] == ["FrontierSWE"]
     assert "FrontierSWE: US leads CN" in but and "PostTrainBench: US leads CN" in but
     assert "SWE-Marathon: US leads" not in but
+
+
+async def test_a_filtered_digest_as_docs_alerts_md_shows_it(chat: Chat) -> None:
+    """The example digest in docs/alerts.md comes from this test (run it with -s)."""
+    await chat.slack_run("/subscribe", "all mode:digest -org:OpenAI")
+    await chat.slack_run("/digest", "schedule daily 09:00 Europe/Berlin")
+    await chat.curator("admin score add", LEAD_CHANGE)
+    await gpt_score(chat, 30.5)
+    release = {"name": "Kimi-K9", "org": "Moonshot AI", "country": "CN", "released": "2027-03-21"}
+    await chat.curator("admin model add", release)
+    news = {"headline": "Zhipu AI opens a lab in Paris", "source": SOURCE, "org": "Zhipu AI"}
+    await chat.curator("admin news", news)
+
+    assert await tick(chat, at(23, 8)) == ["planned"]
+
+    [digest] = chat.slack_texts()
+    print(digest.replace("*", ""))
+    lines = digest.replace("*", "").splitlines()
+    assert lines[:11] == [
+        "Racewatch daily digest: Tue 23 Mar 2027",
+        "4 new since the last digest.",
+        "Lead changes (1)",
+        "• Lead change on FrontierSWE: CN overtakes US with GLM-5.2 at 76.0",
+        "Releases (1)",
+        "• Kimi-K9 (Moonshot AI, CN) released 2027-03-21",
+        "Scores (1)",
+        "• GLM-5.2 scored 76 on FrontierSWE",  # not GPT-5.5's: the filter drops OpenAI
+        "News (1)",
+        "• Zhipu AI opens a lab in Paris",
+        "The race now:",
+    ]
+    assert lines[11].startswith("FrontierSWE: CN leads US by 0.9 points")
+    assert lines[-1] == "Racewatch digest · Tue 23 Mar 2027 09:00 CET"
