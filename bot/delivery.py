@@ -105,7 +105,7 @@ class DeliveryWorker:
         lease: timedelta = timedelta(seconds=120),
         poll: float = 1.0,
         backoff: Backoff | None = None,
-        max_attempts: int = 12,
+        max_attempts: int | None = None,
         pace: Mapping[str, float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -115,7 +115,7 @@ class DeliveryWorker:
         self.name = name or worker_name()
         self.batch, self.lease, self.poll = batch, lease, poll
         self.backoff = backoff or Backoff()
-        self.max_attempts = max_attempts
+        self.max_attempts = max_attempts  # None: a platform outage, however long, loses nothing
         self.rng = rng or random.Random()
         rates = {**PACE, **(pace or {})}
         self.pacers = {p: Pacer(rates.get(p, 10.0)) for p in self.senders}
@@ -243,7 +243,8 @@ class DeliveryWorker:
 
     async def _failed(self, delivery: Delivery, sub: Subscription, verdict: Verdict) -> bool:
         now = self.clock.now()
-        if verdict.action == "retry" and delivery.attempts < self.max_attempts:
+        limit = self.max_attempts
+        if verdict.action == "retry" and (limit is None or delivery.attempts < limit):
             wait = verdict.retry_after
             if wait is None:
                 wait = self.backoff.delay(delivery.attempts, self.rng)

@@ -4,6 +4,7 @@ pauses its subscription (said in /subscriptions and the audit log) until it subs
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from tests.alerts.conftest import DISCORD_CURATOR, SLACK_CHANNEL, Chat
 from tests.slack.test_handlers_toy import texts
@@ -101,3 +102,17 @@ async def test_slack_channel_not_found_pauses_and_subscribing_again_resumes(chat
 
     assert said_values(chat.slack_texts()) == Counter(["30.2"])
     assert "PAUSED" not in texts(await chat.slack_run("/subscriptions"))
+
+
+async def test_a_long_outage_delays_but_loses_nothing(chat: Chat) -> None:
+    await chat.discord_run("subscribe", {"topics": "scores"})
+    await add_scores(chat, [30.1])
+    chat.discord.fail_next(503, 30, path="/messages")  # a long outage, on a moved clock
+    started = chat.clock.now()
+
+    await chat.deliver()
+
+    assert said_values(chat.discord_texts(chat.channel)) == Counter(["30.1"])
+    statuses = Counter(r.status for r in chat.discord.sent(*MESSAGES))
+    assert statuses == Counter({503: 30, 200: 1})  # 31 attempts: backed off, never gave up
+    assert chat.clock.now() - started > timedelta(minutes=10)
