@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.alerts.conftest import SLACK_CHANNEL, Chat
 from tests.slack.test_handlers_toy import texts
 
@@ -75,3 +77,18 @@ async def test_subscriptions_lists_last_delivery_and_pauses_with_the_reason(chat
     )
     said = texts(await chat.slack_run("/subscriptions", "why 2", channel=SLACK_CHANNEL))
     assert "Event #2" in said  # `why 45` works in Slack's one line of text
+
+
+async def test_why_in_a_digest_channel_says_pending_then_posted(chat: Chat) -> None:
+    await chat.slack_run("/digest", "schedule daily 09:00 Europe/Berlin")
+    await chat.curator("admin score add", score("GPT-5.5", "PostTrainBench", 30.0))
+    event = await chat.last_event()
+
+    pending = texts(await chat.slack_run("/subscriptions", f"why {event}"))
+    assert "Pending: it will be in the next digest (Tue 23 Mar 2027 09:00 CET)." in pending
+
+    chat.clock.set(datetime(2027, 3, 23, 8, tzinfo=UTC))
+    await chat.scheduler().tick()
+    await chat.deliver()
+    posted = texts(await chat.slack_run("/subscriptions", f"#{event}"))
+    assert "Posted: digest delivered Tue 23 Mar 2027 09:00 CET" in posted
