@@ -78,9 +78,13 @@ async def fan_out(n: int, tuning: Tuning, workdir: Path) -> str:
     settings = Settings(_env_file=None, discord_token=fake.token, discord_api_base_url=fake.url)
     front = DiscordFrontEnd(settings, dispatcher)
     try:
-        await front.start()  # the bot is up and serving when the alert comes
+        await front.start()
+        up = time.perf_counter()
         channels = await subscribe_all(fake, dispatcher, n)
         fake.posts.latency = tuning.latency
+        # The alert comes to a bot that has been up for a second: its login and command sync
+        # are not in the fan-out's first second (racewatch run's worker waits the same second).
+        await asyncio.sleep(max(0.0, up + 1.0 - time.perf_counter()))
         reply = await dispatcher.run_line(SCORE, CONSOLE_CALLER)
         assert not reply.is_error, reply
         worker = DeliveryWorker(
