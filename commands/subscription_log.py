@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.schedule import local_label, next_slot, schedule_of
-from storage.deliveries import Delivery, deliveries_of_event
+from storage.deliveries import Delivery
+from storage.delivery_log import deliveries_of_event
 from storage.events import EventRow
 from storage.subscriptions import Subscription, mismatch
 

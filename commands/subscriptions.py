@@ -23,7 +23,7 @@ from commands.schedule import DEFAULT_TIME, DEFAULT_ZONE, local_label, next_slot
 from commands.subscription_log import explain, last_delivery_line
 from commands.subscription_terms import describe_filters, describe_topics, parse_terms
 from storage.db import Database
-from storage.deliveries import latest_deliveries
+from storage.delivery_log import latest_deliveries
 from storage.events import get_event, last_event_id
 from storage.subscriptions import (
     TOPICS,

@@ -10,7 +10,7 @@ Digests: `storage.digests.plan_digest` adds one row per channel and period.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.changes import Change
-from storage.events import EventRow, batch_events, get_event
+from storage.events import batch_events, get_event
 from storage.subscriptions import (
     Subscription,
     instant_subscriptions,
@@ -53,7 +53,8 @@ class Delivery:
     sent_at: datetime | None
 
 
-def _row(row: Any) -> Delivery:
+def as_delivery(row: Any) -> Delivery:
+    """A row of the outbox as a `Delivery`."""
     return Delivery(
         row.id,
         row.subscription_id,
@@ -175,7 +176,7 @@ async def claim(
     rows = await conn.execute(
         select(d).where(d.c.id.in_(ids), d.c.claimed_by == worker).order_by(d.c.id)
     )
-    taken = [_row(row) for row in rows]
+    taken = [as_delivery(row) for row in rows]
     subs = await subscriptions_by_ids(conn, {x.subscription_id for x in taken})
     return [(x, subs[x.subscription_id]) for x in taken if x.subscription_id in subs]
 
@@ -245,37 +246,7 @@ async def holders(conn: AsyncConnection) -> list[str]:
 
 async def get_delivery(conn: AsyncConnection, delivery_id: int) -> Delivery | None:
     row = (await conn.execute(select(d).where(d.c.id == delivery_id))).first()
-    return None if row is None else _row(row)
-
-
-async def latest_deliveries(conn: AsyncConnection, sub_ids: Iterable[int]) -> dict[int, Delivery]:
-    """Each subscription's most recent outbox row (its delivery log's last line)."""
-    ids = list(sub_ids)
-    if not ids:
-        return {}
-    newest = (
-        select(func.max(d.c.id))
-        .where(d.c.subscription_id.in_(ids), d.c.status != "skipped")
-        .group_by(d.c.subscription_id)
-    )
-    rows = await conn.execute(select(d).where(d.c.id.in_(newest)))
-    return {row.subscription_id: _row(row) for row in rows}
-
-
-async def deliveries_of_event(
-    conn: AsyncConnection, sub_id: int, event: EventRow
-) -> list[Delivery]:
-    """The rows of one subscription that carry an event: its alert, import summary or digest."""
-    query = select(d).where(
-        d.c.subscription_id == sub_id,
-        or_(
-            and_(d.c.kind == "events", d.c.created_at == event.at),
-            and_(d.c.kind == "batch", d.c.batch == event.batch),
-            and_(d.c.kind == "digest", d.c.cursor_from < event.id, d.c.cursor_to >= event.id),
-        ),
-    )
-    found = [_row(r) for r in await conn.execute(query.order_by(d.c.id))]
-    return [x for x in found if x.kind != "events" or event.id in x.event_ids]
+    return None if row is None else as_delivery(row)
 
 
 async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
