@@ -92,16 +92,16 @@ async def test_a_killed_fan_out_completes_after_restart_with_no_duplicate(
             return len(fake.posts.counts())
 
         async def under_way() -> bool:  # some rows marked sent, some sends not answered yet
-            if fake.posts.answering == 0 or delivered() < 20:
+            if delivered() < 20 or len(await channels_marked_sent(database_url)) < 5:
                 return False
-            return len(await channels_marked_sent(database_url)) >= 5
+            return fake.posts.answering > 0  # checked last: nothing runs between it and the kill
 
         first = await start_racewatch(fake, database_url, tmp_path, "first")
         try:
             await until(under_way, "fan-out under way", first, seconds=90)
+            at_kill, unanswered = delivered(), fake.posts.answering
         finally:
             await first.kill()
-        at_kill, unanswered = delivered(), fake.posts.answering
         marked = await channels_marked_sent(database_url)
         assert marked and unanswered > 0 and at_kill < len(channels)
 
