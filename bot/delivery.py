@@ -143,7 +143,10 @@ class DeliveryWorker:
 
     async def run(self, settle: float = 0.0) -> None:
         await asyncio.sleep(settle)
-        await self.recover()
+        try:
+            await self.recover()
+        except Exception:  # their rows then wait for their lease to run out
+            log.exception("delivery: could not take back the rows of stopped workers")
         while True:
             try:
                 done = await self.run_once()
