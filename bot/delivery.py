@@ -160,7 +160,8 @@ class DeliveryWorker:
 
     async def recover(self) -> list[str]:
         """Before the first claim: take back the rows of dead workers of this machine, and of
-        this very name (a restarted container's process often gets the same pid)."""
+        this very name (a restarted container's process often gets the same pid; one worker
+        per process, so the name is the process)."""
         async with self.db.write(ACTOR, "recover", self.clock.now()) as change:
             dead = [
                 holder
