@@ -352,8 +352,9 @@ class Checker:
         """Mark the newest report of each touched pair current (ties: the last written)."""
         self.seen.clear()
         scores = self.result.plan.scores
-        order = sorted(range(len(scores)), key=lambda i: _pair_key(scores[i]))
-        for _, group in groupby(order, key=lambda i: _pair_key(scores[i])):
+        keys = [_pair_key(score) for score in scores]
+        order = sorted(range(len(scores)), key=keys.__getitem__)
+        for _, group in groupby(order, key=keys.__getitem__):
             news = [scores[i] for i in group]
             pair = (news[0].model, news[0].benchmark)
             self.updated_pairs.discard(pair)  # type: ignore[arg-type,unused-ignore]

@@ -16,22 +16,49 @@ from commands.options import PartialDate, convert
 from commands.registry import Option, OptionType
 
 _ADMIN = {o.name: o for o in MODEL_FIELDS}
-MODEL = Option("model", "", OptionType.STRING)
-ORGANIZATION = Option("organization", "", OptionType.STRING)
-BENCHMARK = Option("benchmark", "", OptionType.STRING)
-SCORE = Option("score", "", OptionType.NUMBER)
-STDERR = Option("stderr", "", OptionType.NUMBER, min_value=0)
-SOURCE = Option("source", "", OptionType.SOURCE)
-RELEASED = Option("release_date", "", OptionType.DATE)
-REPORTED = Option("date", "", OptionType.DATE)
-WEIGHTS = replace(_ADMIN["weights"], description="")
-PARAMS = replace(_ADMIN["params"], description="")
-CONTEXT = replace(_ADMIN["context"], description="")
-MODEL_SOURCE = Option("model_source", "", OptionType.SOURCE)
-UNIT = Option("benchmark_unit", "", OptionType.STRING)
-HIGHER = Option("benchmark_higher_is_better", "", OptionType.BOOLEAN)
-LOWEST = Option("benchmark_min", "", OptionType.NUMBER)
-HIGHEST = Option("benchmark_max", "", OptionType.NUMBER)
+_MEMO_SIZE = 1 << 16  # converted values remembered per column
+_MISSING = object()
+
+
+class Column:
+    """One import column: its option's rules, and the values already converted, since a
+    bulk file repeats its organizations, countries, dates and sources row after row."""
+
+    __slots__ = ("memo", "name", "option")
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+        self.name = option.name
+        self.memo: dict[str, Any] = {}
+
+    def get(self, values: dict[str, str]) -> Any:
+        """The converted value, or None when blank; raises `UserError` saying how to write it."""
+        raw = values.get(self.name, "")
+        value = self.memo.get(raw, _MISSING)
+        if value is _MISSING:
+            value = None if not raw or raw.isspace() else convert(self.option, raw)
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[raw] = value
+        return value
+
+
+MODEL = Column(Option("model", "", OptionType.STRING))
+ORGANIZATION = Column(Option("organization", "", OptionType.STRING))
+BENCHMARK = Column(Option("benchmark", "", OptionType.STRING))
+SCORE = Column(Option("score", "", OptionType.NUMBER))
+STDERR = Column(Option("stderr", "", OptionType.NUMBER, min_value=0))
+SOURCE = Column(Option("source", "", OptionType.SOURCE))
+RELEASED = Column(Option("release_date", "", OptionType.DATE))
+REPORTED = Column(Option("date", "", OptionType.DATE))
+WEIGHTS = Column(replace(_ADMIN["weights"], description=""))
+PARAMS = Column(replace(_ADMIN["params"], description=""))
+CONTEXT = Column(replace(_ADMIN["context"], description=""))
+MODEL_SOURCE = Column(Option("model_source", "", OptionType.SOURCE))
+UNIT = Column(Option("benchmark_unit", "", OptionType.STRING))
+HIGHER = Column(Option("benchmark_higher_is_better", "", OptionType.BOOLEAN))
+LOWEST = Column(Option("benchmark_min", "", OptionType.NUMBER))
+HIGHEST = Column(Option("benchmark_max", "", OptionType.NUMBER))
 
 
 @dataclass(slots=True)
@@ -66,67 +93,47 @@ def country(text: str) -> str:
         ) from None
 
 
-_MEMO: dict[tuple[str, str], Any] = {}
-_MEMO_SIZE = 1 << 16
-
-
-def _get(values: dict[str, str], option: Option) -> Any:
-    """The option's converted value, or None when blank; remembered, since a bulk file
-    repeats its organizations, countries, dates and sources on row after row."""
-    raw = values.get(option.name, "")
-    if not raw or raw.isspace():
-        return None
-    key = (option.name, raw)
-    if key in _MEMO:
-        return _MEMO[key]
-    value = convert(option, raw)
-    if len(_MEMO) >= _MEMO_SIZE:
-        _MEMO.clear()
-    _MEMO[key] = value
-    return value
-
-
 def _spec(values: dict[str, str], name: str | None) -> BenchmarkSpec | None:
     """A benchmark definition written on the row itself (as `export` writes it)."""
-    higher = _get(values, HIGHER)
+    higher = HIGHER.get(values)
     if name is None or higher is None:
         return None
     return BenchmarkSpec(
         name=name,
         description=values.get("benchmark_description", "").strip(),
-        unit=_get(values, UNIT) or "points",
+        unit=UNIT.get(values) or "points",
         higher_is_better=higher,
-        min_value=_get(values, LOWEST),
-        max_value=_get(values, HIGHEST),
+        min_value=LOWEST.get(values),
+        max_value=HIGHEST.get(values),
     )
 
 
-_FACT_COLUMNS = (
-    "organization",
-    "country",
-    "release_date",
-    "weights",
-    "params",
-    "context",
-    "model_source",
-)
 _FACTS_MEMO: dict[tuple[str, ...], tuple[Any, ...]] = {}
 
 
 def _facts(values: dict[str, str]) -> tuple[Any, ...]:
     """The model facts of a row, typed; remembered by their text (rows of one model repeat)."""
-    key = tuple(values.get(c, "") for c in _FACT_COLUMNS)
+    get = values.get
+    key = (
+        get("organization", ""),
+        get("country", ""),
+        get("release_date", ""),
+        get("weights", ""),
+        get("params", ""),
+        get("context", ""),
+        get("model_source", ""),
+    )
     found = _FACTS_MEMO.get(key)
     if found is None:
         where = key[1].strip()
         found = (
-            _get(values, ORGANIZATION),
+            ORGANIZATION.get(values),
             country(where) if where else None,
-            _get(values, RELEASED),
-            _get(values, WEIGHTS),
-            _get(values, PARAMS),
-            _get(values, CONTEXT),
-            _get(values, MODEL_SOURCE),
+            RELEASED.get(values),
+            WEIGHTS.get(values),
+            PARAMS.get(values),
+            CONTEXT.get(values),
+            MODEL_SOURCE.get(values),
         )
         if len(_FACTS_MEMO) >= _MEMO_SIZE:
             _FACTS_MEMO.clear()
@@ -136,14 +143,14 @@ def _facts(values: dict[str, str]) -> tuple[Any, ...]:
 
 def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
     """Type every field; raises `UserError` naming the field and how to write it."""
-    model = _get(values, MODEL)
-    source = _get(values, SOURCE)
+    model = MODEL.get(values)
+    source = SOURCE.get(values)
     organization, where, released, weights, params_b, context_tokens, cited = _facts(values)
     for name, value in (("model", model), ("organization", organization), ("source", source)):
         if value is None:
             raise UserError(f"`{name}` is empty: every row needs it.")
-    column = _get(values, BENCHMARK)
-    value = _get(values, SCORE)
+    column = BENCHMARK.get(values)
+    value = SCORE.get(values)
     if value is not None and (column or default_benchmark) is None:
         raise UserError(
             "`score` needs its benchmark: fill the benchmark column, or name the "
@@ -165,7 +172,7 @@ def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
         context_tokens=context_tokens,
         benchmark=benchmark,
         value=value,
-        stderr=_get(values, STDERR) if "stderr" in values else None,
+        stderr=STDERR.get(values) if "stderr" in values else None,
         source=source,
         reported_on=_reported(values) if "date" in values else None,
         benchmark_spec=_spec(values, benchmark) if HIGHER.name in values else None,
@@ -174,5 +181,5 @@ def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
 
 
 def _reported(values: dict[str, str]) -> date | None:
-    reported: PartialDate | None = _get(values, REPORTED)
+    reported: PartialDate | None = REPORTED.get(values)
     return reported.day if reported is not None else None

@@ -8,9 +8,11 @@ leaves the bad ones out) nothing is written. One transaction, one audit entry (s
 from __future__ import annotations
 
 import asyncio
+import gc
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +91,19 @@ class ImportReport:
         return "\n".join(lines)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """An import makes a million small objects that live until it ends: the cyclic garbage
+    collector would walk them over and over for nothing (5% of a 20,000-row import)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _rows(parsed: Parsed, progress: bool) -> Iterator[RawRow]:
     if not progress or parsed.estimate < PROGRESS_FROM:
         return parsed.rows
@@ -142,36 +157,37 @@ async def import_bytes(
     parsed = read_file(filename, data, benchmark=benchmark)
     at = now or datetime.now(UTC)
     batch = f"import-{uuid.uuid4().hex[:12]}"
-    async with db.write(actor, f"import {filename}", at) as change:
-        checker = Checker(
-            await load_snapshot(change.conn),
-            parsed.benchmarks,
-            default_benchmark=benchmark,
-            today=at.date(),
-            actor=actor,
-        )
-        for raw in _rows(parsed, progress):
-            checker.add(raw)
-        checked = checker.finish()
-        del checker  # the snapshot and row index: free them before writing
-        report = ImportReport(
-            filename,
-            parsed.kind,
-            checked.counts,
-            checked.rejected,
-            parsed.skipped.rows,
-            checked.notes,
-            skip_invalid=skip_invalid,
-        )
-        if parsed.ignored_columns:
-            report.notes.insert(0, f"ignored column(s): {', '.join(parsed.ignored_columns)}")
-        if (checked.rejected and not skip_invalid) or checked.plan.empty:
-            return report
-        touched = {b for b in checked.plan.benchmarks_touched if isinstance(b, int)}
-        before = await _leaders(change, touched)
-        report.written = await write_plan(change, checked.plan, batch)
-        report.batch = batch
-        report.lead_changes = await _lead_events(change, before, batch)
+    with _collector_paused():
+        async with db.write(actor, f"import {filename}", at) as change:
+            checker = Checker(
+                await load_snapshot(change.conn),
+                parsed.benchmarks,
+                default_benchmark=benchmark,
+                today=at.date(),
+                actor=actor,
+            )
+            for raw in _rows(parsed, progress):
+                checker.add(raw)
+            checked = checker.finish()
+            del checker  # the snapshot and row index: free them before writing
+            report = ImportReport(
+                filename,
+                parsed.kind,
+                checked.counts,
+                checked.rejected,
+                parsed.skipped.rows,
+                checked.notes,
+                skip_invalid=skip_invalid,
+            )
+            if parsed.ignored_columns:
+                report.notes.insert(0, f"ignored column(s): {', '.join(parsed.ignored_columns)}")
+            if (checked.rejected and not skip_invalid) or checked.plan.empty:
+                return report
+            touched = {b for b in checked.plan.benchmarks_touched if isinstance(b, int)}
+            before = await _leaders(change, touched)
+            report.written = await write_plan(change, checked.plan, batch)
+            report.batch = batch
+            report.lead_changes = await _lead_events(change, before, batch)
     return report
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.names import normalize
+from storage.query import Query, to_date
 from storage.rows import BenchmarkRow, OrganizationRow
 
 Ref = int | str  # an existing row's id, or the key of a row this import creates
@@ -122,42 +124,51 @@ class ImportPlan:
         )
 
 
+m, n, s = schema.models, schema.names, schema.scores
+# The big reads, in one driver call each (`Query`): rows as plain tuples.
+_NAMES = Query(select(n.c.kind, n.c.key, n.c.entity_id))
+_MODELS = Query(
+    select(
+        m.c.id,
+        m.c.name,
+        m.c.org_id,
+        m.c.released,
+        m.c.release_precision,
+        m.c.weights,
+        m.c.params_b,
+        m.c.context_tokens,
+    )
+)
+_SCORES = Query(
+    select(
+        s.c.id,
+        s.c.model_id,
+        s.c.benchmark_id,
+        s.c.source,
+        s.c.value,
+        s.c.stderr,
+        s.c.reported_on,
+        s.c.is_current,
+        s.c.added_by,
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def _day(value: Any) -> Any:
+    """A stored date (ISO text on SQLite) as a date; dates repeat, so they are remembered."""
+    return to_date(value)
+
+
 async def load_snapshot(conn: AsyncConnection) -> Snapshot:
     """Read what an import needs to know, in five queries."""
-    n, o, m, b, s = (
-        schema.names,
-        schema.organizations,
-        schema.models,
-        schema.benchmarks,
-        schema.scores,
-    )
+    o, b = schema.organizations, schema.benchmarks
     orgs = {
         r.id: OrganizationRow(r.id, r.name, r.country, r.source)
         for r in await conn.execute(select(o))
     }
     models = {
-        r.id: KnownModel(
-            r.id,
-            r.name,
-            r.org_id,
-            r.released,
-            r.release_precision,
-            r.weights,
-            r.params_b,
-            r.context_tokens,
-        )
-        for r in await conn.execute(
-            select(
-                m.c.id,
-                m.c.name,
-                m.c.org_id,
-                m.c.released,
-                m.c.release_precision,
-                m.c.weights,
-                m.c.params_b,
-                m.c.context_tokens,
-            )
-        )
+        r[0]: KnownModel(r[0], r[1], r[2], _day(r[3]), *r[4:]) for r in await _MODELS.all(conn)
     }
     benchmarks = {
         r.id: BenchmarkRow(
@@ -178,25 +189,17 @@ async def load_snapshot(conn: AsyncConnection) -> Snapshot:
         "model": (snapshot.models, models),
         "benchmark": (snapshot.benchmarks, benchmarks),
     }
-    for kind, key, entity_id in await conn.execute(select(n.c.kind, n.c.key, n.c.entity_id)):
+    for kind, key, entity_id in await _NAMES.all(conn):
         if kind in tables and entity_id in tables[kind][1]:
             tables[kind][0][key] = tables[kind][1][entity_id]
     for name, table in (("organization", orgs), ("model", models), ("benchmark", benchmarks)):
         for row in table.values():  # canonical names, even if the names table missed one
             tables[name][0].setdefault(normalize(row.name), row)
-    query = select(
-        s.c.id,
-        s.c.model_id,
-        s.c.benchmark_id,
-        s.c.source,
-        s.c.value,
-        s.c.stderr,
-        s.c.reported_on,
-        s.c.is_current,
-        s.c.added_by,
-    )
-    for r in await conn.execute(query):
-        snapshot.scores.setdefault((r.model_id, r.benchmark_id), {})[r.source] = KnownScore(
-            r.id, r.value, r.stderr, r.reported_on, r.is_current, r.added_by
+    scores = snapshot.scores
+    for sid, model, bench, source, value, stderr, reported, current, added_by in await _SCORES.all(
+        conn
+    ):  # one dict per pair: source -> its report
+        scores.setdefault((model, bench), {})[source] = KnownScore(
+            sid, value, stderr, _day(reported), bool(current), added_by
         )
     return snapshot

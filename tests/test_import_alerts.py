@@ -61,6 +61,18 @@ async def test_an_import_is_one_alert_per_channel_and_one_digest_line(
             )
         ]
         assert kinds.count("release") == MODELS and kinds.count("score") == MODELS * 3
+        e = schema.events
+        first = (
+            await conn.execute(
+                select(e.c.payload).where(e.c.model == "Bulk-7", e.c.benchmark == "PostTrainBench")
+            )
+        ).scalar_one()
+        assert first == {
+            "value": 36.0,
+            "source": "https://example.org/bulk/7",
+            "status": "added",
+            "reported_on": "2026-11-23",
+        }
     async with db.write("worker", "claim", NOW) as change:  # as the delivery worker does
         taken = await claim(
             change.conn,
