@@ -10,7 +10,7 @@ Digests: `storage.digests.plan_digest` adds one row per channel and period.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
 from storage.changes import Change
-from storage.events import batch_events, get_event
+from storage.events import EventRow, batch_pages, get_event
 from storage.subscriptions import (
     Subscription,
     instant_subscriptions,
@@ -89,13 +89,12 @@ async def enqueue(change: Change, event_id: int) -> None:
     if event is None or not subs:
         return
     if event.batch is not None:
-        candidates = await batch_events(conn, event.batch, from_id=event_id)
         key, kind = f"batch:{event.batch}", "batch"
     elif event.kind == "resolved":  # a forecast resolving is an alert of its own
-        candidates, key, kind = [event], f"resolved:{event_id}", "events"
+        key, kind = f"resolved:{event_id}", "events"
     else:
-        candidates, key, kind = [event], f"change:{change.event_ids[0]}", "events"
-    wanted = [sub.id for sub in subs if any(mismatch(sub, e) is None for e in candidates)]
+        key, kind = f"change:{change.event_ids[0]}", "events"
+    wanted = await _wanted(conn, subs, event)
     if not wanted:
         return
     found = await conn.execute(
@@ -128,6 +127,23 @@ async def enqueue(change: Change, event_id: int) -> None:
     ]
     if new:
         await conn.execute(insert_ignoring_duplicates(conn), new)
+
+
+async def _wanted(conn: AsyncConnection, subs: list[Subscription], event: EventRow) -> list[int]:
+    """The subscriptions the event is for; for an import, those some event of its batch is
+    for, read a page at a time until every subscription is decided."""
+    pages = batch_pages(conn, event.batch, from_id=event.id) if event.batch else _one(event)
+    undecided, matched = list(subs), set()
+    async for page in pages:
+        matched |= {sub.id for sub in undecided if any(mismatch(sub, e) is None for e in page)}
+        undecided = [sub for sub in undecided if sub.id not in matched]
+        if not undecided:
+            break
+    return [sub.id for sub in subs if sub.id in matched]
+
+
+async def _one(event: EventRow) -> AsyncIterator[list[EventRow]]:
+    yield [event]
 
 
 def _due(now: datetime) -> Any:

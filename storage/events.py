@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -58,13 +58,34 @@ async def events_by_id(conn: AsyncConnection, ids: Iterable[int]) -> list[EventR
 
 
 async def batch_events(
-    conn: AsyncConnection, batch: str, *, from_id: int = 0, kinds: Iterable[str] | None = None
+    conn: AsyncConnection,
+    batch: str,
+    *,
+    from_id: int = 0,
+    kinds: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> list[EventRow]:
     """The events of one bulk import (ids from `from_id` on), oldest first."""
     query = select(e).where(e.c.batch == batch, e.c.id >= from_id).order_by(e.c.id)
     if kinds is not None:
         query = query.where(e.c.kind.in_(list(kinds)))
+    if limit is not None:
+        query = query.limit(limit)
     return [_row(r) for r in await conn.execute(query)]
+
+
+async def batch_pages(
+    conn: AsyncConnection, batch: str, *, from_id: int = 0, size: int = 1_000
+) -> AsyncIterator[list[EventRow]]:
+    """A bulk import's events a page at a time, oldest first: an import may have 10^5 of
+    them, and a reader that stops early reads no more (no cursor stays open between pages)."""
+    while True:
+        page = await batch_events(conn, batch, from_id=from_id, limit=size)
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        from_id = page[-1].id + 1
 
 
 async def events_between(

@@ -44,7 +44,7 @@ async def test_an_import_is_one_alert_per_channel_and_one_digest_line(
     alerts.install(db)
     for channel, line in (
         ("c-all", "/subscribe all mode:both"),
-        ("c-us-scores", "/subscribe scores country:US"),
+        ("c-us-scores", "/subscribe scores country:US"),  # first match after 1,000 releases
         ("c-france", "/subscribe releases country:FR"),
     ):
         reply = await dispatcher.run_line(line, manager(channel))
