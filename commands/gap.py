@@ -13,8 +13,8 @@ from commands.registry import REGISTRY, Autocomplete, Option, Request
 from commands.reply import Reply, Table
 from storage.db import Database
 from storage.names import normalize
+from storage.pairs import Rivals, lag_rivals, two_models_with_scores
 from storage.rows import ModelRow, ScoreRow
-from storage.scores import Rivals, lag_rivals, two_models_with_scores
 
 
 @dataclass(frozen=True)
