@@ -25,7 +25,7 @@ from bot.claimant import is_gone, worker_name
 from bot.discord.errors import ChannelForbidden, ChannelGone, SendError
 from bot.pacing import Pacer
 from bot.slack.sending import ChannelUnavailable, SlackSendError, SlackTemporarilyFailed
-from commands.alerts import delivery_reply
+from commands.alerts import BatchReplies, delivery_reply
 from commands.clock import Clock, SystemClock
 from commands.reply import Reply
 from storage import deliveries as outbox
@@ -111,6 +111,7 @@ class DeliveryWorker:
     ) -> None:
         self.db = db
         self.senders = dict(senders)
+        self.batches = BatchReplies()  # an import goes to many channels: read it once
         self.clock = clock or SystemClock()
         self.name = name or worker_name()
         self.batch, self.lease, self.poll = batch, lease, poll
@@ -228,7 +229,7 @@ class DeliveryWorker:
         """Send one row; True when its subscription had to be paused."""
         sender = self.senders[sub.platform]
         async with self.db.read() as conn:
-            reply = await delivery_reply(conn, delivery, sub)
+            reply = await delivery_reply(conn, delivery, sub, self.batches)
         if reply is None:
             async with self.db.write(ACTOR, "skip", self.clock.now()) as change:
                 await outbox.mark_skipped(change.conn, delivery.id, self.name, "filters changed")

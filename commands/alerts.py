@@ -7,8 +7,11 @@ an outbox row; `install` puts the event hooks (outbox, forecast conditions) on a
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+import asyncio
+import heapq
+from collections import Counter, OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,7 +21,7 @@ from commands.reply import Field, Reply
 from commands.resolution import check_conditions
 from storage.db import Database
 from storage.deliveries import Delivery, enqueue
-from storage.events import EventRow, batch_events, events_by_id
+from storage.events import EventRow, batch_pages, events_by_id
 from storage.subscriptions import Subscription, mismatch
 
 PRIORITY = ("lead", "resolved", "release", "access", "score", "forecast", "news")
@@ -44,6 +47,10 @@ def install(db: Database) -> None:
 
 def _rank(event: EventRow) -> int:
     return PRIORITY.index(event.kind) if event.kind in PRIORITY else len(PRIORITY)
+
+
+def _order(event: EventRow) -> tuple[int, int]:
+    return _rank(event), event.id
 
 
 def title_of(event: EventRow) -> str:
@@ -91,7 +98,7 @@ def _lines(events: Sequence[EventRow], shown: int) -> list[str]:
 
 def alert_reply(events: Sequence[EventRow], fmt: str = "condensed") -> Reply:
     """One write's events as one alert, titled by the most important of them."""
-    main = min(events, key=lambda e: (_rank(e), e.id))
+    main = min(events, key=_order)
     others = [e for e in events if e.id != main.id]
     body = "\n".join([main.summary, *_lines(others, SHOWN[fmt])])
     return Reply(
@@ -102,35 +109,87 @@ def alert_reply(events: Sequence[EventRow], fmt: str = "condensed") -> Reply:
     )
 
 
-def batch_reply(events: Sequence[EventRow], batch: str, fmt: str = "condensed") -> Reply:
+@dataclass(frozen=True)
+class BatchSummary:
+    """An import's events as one channel sees them: counts by kind, the first few by rank."""
+
+    counts: Counter[str]
+    top: tuple[EventRow, ...]
+    first_id: int
+    last_id: int
+
+
+async def summarize_batch(
+    conn: AsyncConnection, batch: str, sub: Subscription
+) -> BatchSummary | None:
+    """Read an import's events a page at a time (there may be 10^5), keeping only a summary."""
+    counts: Counter[str] = Counter()
+    top: list[EventRow] = []
+    first = last = 0
+    async for page in batch_pages(conn, batch):
+        wanted = [e for e in page if mismatch(sub, e) is None]
+        if not wanted:
+            continue
+        counts.update(e.kind for e in wanted)
+        first, last = first or wanted[0].id, wanted[-1].id
+        top = heapq.nsmallest(SHOWN[sub.format], [*top, *wanted], key=_order)
+    return BatchSummary(counts, tuple(top), first, last) if counts else None
+
+
+def batch_reply(summary: BatchSummary, batch: str) -> Reply:
     """A bulk import as one summary: what it added, lead changes first."""
-    counts = Counter(e.kind for e in events)
+    counts = summary.counts
     parts = [
         f"{counts[k]:,} {NOUNS[k][0] if counts[k] == 1 else NOUNS[k][1]}"
         for k in PRIORITY
         if counts[k]
     ]
-    ranked = sorted(events, key=lambda e: (_rank(e), e.id))
+    lines = [f"• {e.summary}" for e in summary.top]
+    if (rest := counts.total() - len(summary.top)) > 0:
+        lines.append(f"… and {rest} more")
     return Reply(
         title=f"Import: {', '.join(parts)}",
-        body="\n".join(_lines(ranked, SHOWN[fmt])),
-        footer=f"Racewatch alert · import batch {batch} · events #{events[0].id}-#{events[-1].id}",
+        body="\n".join(lines),
+        footer=(
+            f"Racewatch alert · import batch {batch} · "
+            f"events #{summary.first_id}-#{summary.last_id}"
+        ),
     )
 
 
+class BatchReplies:
+    """One import's message per kind of channel (topics, filters, format), read once for all
+    the channels it goes to: an import's events never change once committed."""
+
+    def __init__(self, keep: int = 64) -> None:
+        self.keep = keep
+        self._replies: OrderedDict[Hashable, Reply | None] = OrderedDict()
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+
+    async def get(self, conn: AsyncConnection, batch: str, sub: Subscription) -> Reply | None:
+        key = (batch, sub.topics, sub.filters, sub.format)
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key in self._replies:
+                self._replies.move_to_end(key)
+                return self._replies[key]
+            summary = await summarize_batch(conn, batch, sub)
+            reply = None if summary is None else batch_reply(summary, batch)
+            self._replies[key] = reply
+            while len(self._replies) > self.keep:
+                self._locks.pop(self._replies.popitem(last=False)[0], None)
+            return reply
+
+
 async def delivery_reply(
-    conn: AsyncConnection, delivery: Delivery, sub: Subscription
+    conn: AsyncConnection,
+    delivery: Delivery,
+    sub: Subscription,
+    batches: BatchReplies | None = None,
 ) -> Reply | None:
     """What an outbox row says now (None: nothing left for this channel, e.g. filters changed)."""
     if delivery.kind == "digest":
         return await digest_reply(conn, sub, delivery)
     if delivery.kind == "batch" and delivery.batch is not None:
-        events = await batch_events(conn, delivery.batch)
-    else:
-        events = await events_by_id(conn, delivery.event_ids)
-    wanted = [e for e in events if mismatch(sub, e) is None]
-    if not wanted:
-        return None
-    if delivery.kind == "batch" and delivery.batch is not None:
-        return batch_reply(wanted, delivery.batch, sub.format)
-    return alert_reply(wanted, sub.format)
+        return await (batches or BatchReplies(keep=0)).get(conn, delivery.batch, sub)
+    wanted = [e for e in await events_by_id(conn, delivery.event_ids) if mismatch(sub, e) is None]
+    return alert_reply(wanted, sub.format) if wanted else None

@@ -87,6 +87,10 @@ async def test_an_import_is_one_alert_per_channel_and_one_digest_line(
         assert sorted(owed) == ["c-all", "c-us-scores"]
         assert {(d.kind, d.batch) for d, _ in owed.values()} == {("batch", report.batch)}
         said = {ch: await delivery_reply(change.conn, d, sub) for ch, (d, sub) in owed.items()}
+        shared = alerts.BatchReplies()  # the worker's: read once per kind of channel
+        for _ in range(2):
+            for channel, (delivery, sub) in owed.items():
+                assert await delivery_reply(change.conn, delivery, sub, shared) == said[channel]
 
     everything = said["c-all"]
     assert everything is not None
