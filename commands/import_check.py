@@ -18,6 +18,7 @@ from commands.errors import UserError
 from commands.import_formats import BenchmarkSpec, RawRow
 from commands.import_rows import Line, read_line
 from storage.bulk_plan import (
+    BENCHMARK_COLUMNS,
     ImportPlan,
     KnownModel,
     KnownScore,
@@ -147,18 +148,7 @@ class Checker:
     def _new_benchmark(self, row: BenchmarkRow) -> None:
         key = normalize(row.name)
         self.new_benchmarks[key] = row
-        columns = {
-            k: getattr(row, k)
-            for k in (
-                "name",
-                "description",
-                "unit",
-                "higher_is_better",
-                "min_value",
-                "max_value",
-                "source",
-            )
-        }
+        columns = {k: getattr(row, k) for k in BENCHMARK_COLUMNS}
         self.result.plan.benchmarks.append((key, columns))
 
     def _organization(self, line: Line) -> tuple[Ref, str, str, NewOrganization | None]:

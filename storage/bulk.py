@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 
 from storage import schema
-from storage.bulk_plan import ImportPlan, NewModel, NewScore, Ref
+from storage.bulk_plan import BENCHMARK_COLUMNS, ImportPlan, NewModel, NewScore, Ref
 from storage.changes import Change, EventHook, to_json
 from storage.models import release_label
 
@@ -336,17 +336,6 @@ async def append_events(change: Change, plan: ImportPlan, batch: str) -> int:
     for hook in hooks:
         await hook(change, ids[0])
     return count
-
-
-BENCHMARK_COLUMNS = (
-    "name",
-    "description",
-    "unit",
-    "higher_is_better",
-    "min_value",
-    "max_value",
-    "source",
-)
 
 
 async def write_plan(change: Change, plan: ImportPlan, batch: str) -> Written:
