@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import select
@@ -64,16 +65,21 @@ async def blocking_entry(conn: AsyncConnection, entry: AuditEntry) -> AuditEntry
 
 
 async def revert(change: Change, entry: AuditEntry) -> None:
-    """Apply an entry's row changes backwards; the revert is itself audited."""
+    """Apply an entry's row changes backwards; the revert is itself audited.
+
+    A run of inserts into one table (an import's rows) is deleted in chunks, not row by row.
+    """
     change.undoes = entry.id
-    for row in reversed(entry.changes):
-        table = TABLES[row["table"]]
-        before, after = row["before"], row["after"]
-        if before is None:
-            await change.delete(table, row["id"])
-        elif after is None:
-            await change.insert(table, from_json(table, before))
-        else:
-            values = from_json(table, before)
-            values.pop("id", None)
-            await change.update(table, row["id"], values)
+    runs = groupby(reversed(entry.changes), key=lambda c: (c["table"], c["before"] is None))
+    for (name, inserted), run in runs:
+        table = TABLES[name]
+        if inserted:
+            await change.delete_many(table, [row["id"] for row in run])
+            continue
+        for row in run:
+            if row["after"] is None:
+                await change.insert(table, from_json(table, row["before"]))
+            else:
+                values = from_json(table, row["before"])
+                values.pop("id", None)
+                await change.update(table, row["id"], values)

@@ -20,13 +20,12 @@ from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, updat
 
 from storage import schema
 from storage.bulk_plan import BENCHMARK_COLUMNS, ImportPlan, NewModel, NewScore, Ref
-from storage.changes import Change, EventHook, to_json
+from storage.changes import FULL_AUDIT, Change, EventHook, to_json
 from storage.models import release_label
 
 PAGE = 5_000  # rows per executemany: bounded memory, few round trips
 MEMO = 4_096  # converted values remembered per column
 _MISSING = object()
-FULL_AUDIT = 20_000  # audited rows up to which an import keeps every new row's values
 
 
 @dataclass(frozen=True)

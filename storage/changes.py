@@ -13,6 +13,8 @@ from storage import schema
 
 EventHook = Callable[["Change", int], Awaitable[None]]
 TABLES: dict[str, Table] = dict(schema.metadata.tables)
+FULL_AUDIT = 20_000  # audited rows up to which a change keeps every row's values
+DELETE_CHUNK = 500  # ids per DELETE ... WHERE id IN (...): under every driver's limit
 
 
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -94,6 +96,21 @@ class Change:
                 "after": None,
             }
         )
+
+    async def delete_many(self, table: Table, ids: Sequence[int]) -> None:
+        """Delete rows by id a chunk at a time (an undone import may be 10^5 rows), audited
+        like `delete`; past `FULL_AUDIT` rows the audit keeps ids only, as a bulk import does."""
+        for start in range(0, len(ids), DELETE_CHUNK):
+            chunk = list(ids[start : start + DELETE_CHUNK])
+            before: dict[int, dict[str, Any]] = {}
+            if len(self.rows) + len(chunk) <= FULL_AUDIT:
+                rows = await self.conn.execute(select(table).where(table.c.id.in_(chunk)))
+                before = {row.id: to_json(dict(row._mapping)) for row in rows}
+            await self.conn.execute(delete(table).where(table.c.id.in_(chunk)))
+            self.rows.extend(
+                {"table": table.name, "id": i, "before": before.get(i), "after": None}
+                for i in chunk
+            )
 
     async def event(
         self,

@@ -244,3 +244,25 @@ async def test_a_file_with_only_known_rows_writes_no_audit_entry(db: Database) -
     await import_bytes(db, "rows.csv", GOOD.encode(), now=NOW + timedelta(days=1))
     async with db.read() as conn:
         assert len((await conn.execute(select(schema.audit.c.id))).all()) == count
+
+
+async def test_undo_takes_a_large_import_back_in_chunks(db: Database, ask: Ask) -> None:
+    """Past the audit's full-value limit the import keeps ids only; undo still restores all."""
+    lines = ["model,organization,country,release_date,benchmark,score,source"]
+    for i in range(7_000):  # 7,000 models and 21,000 scores: over FULL_AUDIT audited rows
+        lines += [
+            f"Bulk-{i},Lab {i % 40},{'CN' if i % 2 else 'US'},2026-10-01,{bench},"
+            f"{(i * 7) % 90 + 5}.0,https://example.org/bulk/{i}"
+            for bench in ("FrontierSWE", "PostTrainBench", "SWE-Marathon")
+        ]
+    race_before = (await ask("/race")).plain_text()
+    before = await snapshot(db)
+    report = await run(db, "\n".join(lines) + "\n", actor=CONSOLE_CALLER.actor)
+    assert report.written is not None and report.written.scores == 21_000
+    assert (await ask("/race")).plain_text() != race_before
+    reply = await ask("/admin undo")
+    assert not reply.is_error, reply.body
+    after = await snapshot(db)
+    for table in ("organizations", "models", "names", "scores", "benchmarks"):
+        assert after[table] == before[table], table
+    assert (await ask("/race")).plain_text() == race_before
