@@ -103,13 +103,14 @@ def fill(path: Path, scores: int, rng: random.Random) -> list[tuple[str, list[in
     for model_id in scored:
         benches = rng.sample(range(1, BENCHMARKS + 1), per_model)
         taken.append((f"Model-{model_id - 1}", benches))
+        country = countries[(models[model_id - 1][2] - 1) % COUNTRIES]
         rows += [
-            (model_id, b, round(rng.uniform(0, 100), 1), "2026-01-01", "synthetic", "bench", 1)
+            (model_id, b, country, round(rng.uniform(0, 100), 1), "2026-01-01", "synthetic")
             for b in benches
         ]
     con.executemany(
-        "INSERT INTO scores (model_id, benchmark_id, value, reported_on, source,"
-        " added_by, is_current) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO scores (model_id, benchmark_id, country, value, reported_on, source,"
+        " added_by, is_current) VALUES (?,?,?,?,?,?,'bench',1)",
         rows,
     )
     con.commit()

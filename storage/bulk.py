@@ -198,6 +198,7 @@ MODEL_COLUMNS = (
 SCORE_COLUMNS = (
     "model_id",
     "benchmark_id",
+    "country",
     "value",
     "stderr",
     "reported_on",
@@ -245,6 +246,7 @@ async def _scores(
         (
             _resolve(s.model, models),
             _resolve(s.benchmark, benchmarks),
+            s.country,
             s.value,
             s.stderr,
             s.reported_on,

@@ -105,6 +105,14 @@ async def add_model(
 
 async def edit_model(change: Change, model_id: int, values: Mapping[str, Any]) -> None:
     await change.update(m, model_id, values)
+    if "org_id" in values:  # its scores carry its organization's country: they follow
+        country = (await get_model(change.conn, model_id)).country
+        scores = schema.scores
+        moved = await change.conn.execute(
+            select(scores.c.id).where(scores.c.model_id == model_id, scores.c.country != country)
+        )
+        for (score_id,) in moved.all():
+            await change.update(scores, score_id, {"country": country})
 
 
 async def set_access(change: Change, model_id: int, access: str, note: str | None) -> None:

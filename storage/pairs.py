@@ -81,17 +81,16 @@ def _rivals(higher_is_better: bool) -> Select[Any]:
     )
     value, at = s.c.value, trailing.c.value
     return (
-        select(s.c.benchmark_id, o.c.country, m.c.name, m.c.released, value)
+        select(s.c.benchmark_id, s.c.country, m.c.name, m.c.released, value)
         .select_from(trailing)
         .join(b, b.c.id == trailing.c.benchmark_id)
         .join(s, s.c.benchmark_id == trailing.c.benchmark_id)
         .join(m, m.c.id == s.c.model_id)
-        .join(o, o.c.id == m.c.org_id)
         .where(
             b.c.higher_is_better.is_(higher_is_better),
             s.c.is_current.is_(True),
+            s.c.country == trailing.c.country,
             value >= at if higher_is_better else value <= at,
-            o.c.country == trailing.c.country,
         )
     )
 

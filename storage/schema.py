@@ -113,6 +113,9 @@ scores = Table(
     Column("id", Integer, primary_key=True),
     Column("model_id", Integer, ForeignKey("models.id"), nullable=False),
     Column("benchmark_id", Integer, ForeignKey("benchmarks.id"), nullable=False),
+    # The model's organization's country, kept here so that one country's scores on a
+    # benchmark are a range of an index (the lag reads them on every /gap).
+    Column("country", String(2), nullable=False),
     Column("value", Float, nullable=False),
     Column("stderr", Float, nullable=True),
     Column("reported_on", Date, nullable=False),
@@ -122,6 +125,14 @@ scores = Table(
     UniqueConstraint("model_id", "benchmark_id", "source", name="uq_scores_pair_source"),
     Index("ix_scores_model_current", "model_id", "is_current"),
     Index("ix_scores_benchmark_current", "benchmark_id", "is_current", "value", "model_id"),
+    Index(
+        "ix_scores_benchmark_country",
+        "benchmark_id",
+        "is_current",
+        "country",
+        "value",
+        "model_id",
+    ),
 )
 
 forecasts = Table(

@@ -166,6 +166,14 @@ async def add_score(
 ) -> str:
     """Record one source's report; returns "added", "updated" or "unchanged"."""
     conn = change.conn
+    names = (
+        await conn.execute(
+            select(m.c.name, o.c.name, o.c.country, b.c.name)
+            .join(o, o.c.id == m.c.org_id)
+            .join(b, b.c.id == benchmark_id)
+            .where(m.c.id == model_id)
+        )
+    ).one()
     pair = and_(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id)
     same = (await conn.execute(select(s).where(pair, s.c.source == source))).first()
     fields = {"value": value, "stderr": stderr, "reported_on": reported_on}
@@ -180,6 +188,7 @@ async def add_score(
             {
                 "model_id": model_id,
                 "benchmark_id": benchmark_id,
+                "country": names[2],
                 "source": source,
                 "added_by": added_by,
                 "is_current": False,
@@ -188,14 +197,6 @@ async def add_score(
         )
         status = "added"
     await _mark_current(change, model_id, benchmark_id)
-    names = (
-        await conn.execute(
-            select(m.c.name, o.c.name, o.c.country, b.c.name)
-            .join(o, o.c.id == m.c.org_id)
-            .join(b, b.c.id == benchmark_id)
-            .where(m.c.id == model_id)
-        )
-    ).one()
     await change.event(
         "score",
         f"{names[0]} scored {value:g} on {names[3]}",

@@ -1,10 +1,14 @@
 """Curators change the data; everything is audited, undoable, and refused to everyone else."""
 
+from pathlib import Path
+
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import create_engine, select, text
 
 from storage import schema
 from storage.db import Database
+from storage.setup import alembic_config, migrate
 from tests.conftest import MEMBER, Ask, snapshot
 
 
@@ -117,3 +121,59 @@ async def test_non_curators_are_refused_and_nothing_changes(
     assert reply.is_error and reply.ephemeral
     assert "curators only" in reply.body and "nothing was changed" in reply.body
     assert await snapshot(db) == before
+
+
+async def test_a_model_moved_to_another_country_takes_its_scores_along(ask: Ask) -> None:
+    await ask("/admin model edit Opus-4.8 released:2026-03-01")
+    lag = "/gap GLM-5.2 Opus-4.8 benchmark:FrontierSWE"
+    assert "GLM-5.2 is 3.5 months behind US" in (await ask(lag)).plain_text()
+    moved = await ask('/admin model edit Opus-4.8 org:"Test Lab" country:CN')
+    assert not moved.is_error, moved.body
+    # Opus-4.8 now counts for China: China's frontier reached 74.4 on 2026-03-01.
+    assert "GLM-5.2 is 3.5 months behind CN" in (await ask(lag)).plain_text()
+    assert "Opus-4.8" not in (await ask("/leaderboard FrontierSWE country:US")).plain_text()
+    assert "Opus-4.8" in (await ask("/leaderboard FrontierSWE country:CN")).plain_text()
+    await ask("/admin undo")
+    assert "GLM-5.2 is 3.5 months behind US" in (await ask(lag)).plain_text()
+
+
+async def test_a_database_from_before_score_countries_is_filled_in(tmp_path: Path) -> None:
+    """Migration 0003 gives existing scores their organization's country."""
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002")
+        conn.execute(
+            text(
+                "INSERT INTO organizations (id, name, country, source) VALUES "
+                "(1, 'Zhipu AI', 'CN', 's'), (2, 'Anthropic', 'US', 's')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO models (id, name, org_id, access, source) VALUES "
+                "(1, 'GLM-5.2', 1, 'available', 's'), (2, 'Opus-4.8', 2, 'available', 's')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO benchmarks (id, name, description, unit, higher_is_better, source) "
+                "VALUES (1, 'FrontierSWE', 'd', 'points', 1, 's')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO scores (model_id, benchmark_id, value, reported_on, source, "
+                "added_by, is_current) VALUES (1, 1, 74.4, '2026-06-19', 's', 'x', 1), "
+                "(2, 1, 75.1, '2026-06-19', 's', 'x', 1)"
+            )
+        )
+    engine.dispose()
+    db = Database(f"sqlite:///{path}")
+    await migrate(db)
+    async with db.read() as conn:
+        rows = (
+            await conn.execute(text("SELECT model_id, country FROM scores ORDER BY model_id"))
+        ).all()
+    await db.close()
+    assert [tuple(r) for r in rows] == [(1, "CN"), (2, "US")]
