@@ -48,7 +48,9 @@ async def two_models_with_scores(
     width = len(MODEL_COLUMNS)
     for row in await WITH_SCORES.all(conn, key_a=normalize(name_a), key_b=normalize(name_b)):
         key = row[width]
-        _, scores = found.setdefault(key, (model_row(row[:width]), []))
+        if key not in found:  # the model's columns repeat on each of its score rows
+            found[key] = (model_row(row[:width]), [])
+        scores = found[key][1]
         if row[width + 1] is not None:
             scores.append(score_row(row[width + 1 :]))
     return found
