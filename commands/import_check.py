@@ -17,8 +17,8 @@ from commands.curation import check_report_date, check_score
 from commands.errors import UserError
 from commands.import_formats import BenchmarkSpec, RawRow
 from commands.import_rows import Line, read_line
+from storage.benchmarks import BENCHMARK_COLUMNS
 from storage.bulk_plan import (
-    BENCHMARK_COLUMNS,
     ImportPlan,
     KnownModel,
     KnownScore,

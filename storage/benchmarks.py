@@ -14,6 +14,17 @@ from storage.names import add_name, normalize
 from storage.query import Query
 from storage.rows import BenchmarkRow
 
+# The columns a new benchmark is written with.
+BENCHMARK_COLUMNS = (
+    "name",
+    "description",
+    "unit",
+    "higher_is_better",
+    "min_value",
+    "max_value",
+    "source",
+)
+
 b, n = schema.benchmarks, schema.names
 COLUMNS = (
     b.c.id,

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
 
 from storage import schema
-from storage.bulk_plan import BENCHMARK_COLUMNS, ImportPlan, NewModel, NewScore, Ref
+from storage.benchmarks import BENCHMARK_COLUMNS
+from storage.bulk_plan import ImportPlan, NewModel, NewScore, Ref
 from storage.changes import FULL_AUDIT, Change, EventHook, to_json
 from storage.models import release_label
 

@@ -23,18 +23,6 @@ from storage.rows import BenchmarkRow, OrganizationRow
 Ref = int | str  # an existing row's id, or the key of a row this import creates
 
 
-# The columns a new benchmark is written with.
-BENCHMARK_COLUMNS = (
-    "name",
-    "description",
-    "unit",
-    "higher_is_better",
-    "min_value",
-    "max_value",
-    "source",
-)
-
-
 @dataclass(slots=True)
 class KnownModel:
     id: int

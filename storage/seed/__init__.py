@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from storage import schema
-from storage.benchmarks import add_benchmark
+from storage.benchmarks import BENCHMARK_COLUMNS, add_benchmark
 from storage.changes import Change
 from storage.db import Database
 from storage.forecasts import add_forecast
@@ -74,20 +74,8 @@ async def _entities(change: Change, data: dict[str, Any], cite: dict[str, str]) 
         )
     for bench in data["benchmarks"]:
         if await lookup(conn, "benchmark", bench["name"]) is None:
-            values = {
-                k: bench[k]
-                for k in (
-                    "name",
-                    "description",
-                    "unit",
-                    "higher_is_better",
-                    "min_value",
-                    "max_value",
-                )
-            }
-            await add_benchmark(
-                change, {**values, "source": cite[bench["source"]]}, tuple(bench.get("aliases", ()))
-            )
+            values = {k: cite[bench[k]] if k == "source" else bench[k] for k in BENCHMARK_COLUMNS}
+            await add_benchmark(change, values, tuple(bench.get("aliases", ())))
 
 
 async def _facts(change: Change, data: dict[str, Any], cite: dict[str, str]) -> None:
