@@ -13,8 +13,8 @@ from commands.registry import REGISTRY, Autocomplete, Option, Request
 from commands.reply import Reply, Table
 from storage.db import Database
 from storage.names import normalize
-from storage.pairs import Rivals, lag_rivals, two_models_with_scores
-from storage.rows import ModelRow, ScoreRow
+from storage.pairs import Rivals, Scored, lag_rivals, two_models_with_scores
+from storage.rows import ModelRow
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Pairing:
 
 async def _models(
     conn: AsyncConnection, name_a: str, name_b: str
-) -> tuple[tuple[ModelRow, list[ScoreRow]], tuple[ModelRow, list[ScoreRow]]]:
+) -> tuple[tuple[ModelRow, list[Scored]], tuple[ModelRow, list[Scored]]]:
     """Both models with their current scores; an unknown name raises with suggestions."""
     found = await two_models_with_scores(conn, name_a, name_b)
     pair = []
@@ -47,8 +47,8 @@ async def _models(
 
 async def _pairings(
     conn: AsyncConnection,
-    a: tuple[ModelRow, list[ScoreRow]],
-    b: tuple[ModelRow, list[ScoreRow]],
+    a: tuple[ModelRow, list[Scored]],
+    b: tuple[ModelRow, list[Scored]],
     benchmark: str | None,
 ) -> list[Pairing]:
     only = (await resolve_benchmark(conn, benchmark)).id if benchmark else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -13,18 +13,26 @@ from storage.models import COLUMNS as MODEL_COLUMNS
 from storage.models import model_row
 from storage.names import normalize
 from storage.query import Query, to_date
-from storage.rows import ModelRow, ScoreRow
-from storage.scores import SCORE_COLUMNS, score_row
+from storage.rows import ModelRow
 
 s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmarks
 n = schema.names
+
+
+class Scored(NamedTuple):
+    """A model's current score on one benchmark: what /gap compares."""
+
+    benchmark_id: int
+    benchmark: str
+    value: float
+    higher_is_better: bool
 
 
 def _with_scores() -> Query:
     """Models by name key, each row with one of its current scores (or none)."""
     key_a, key_b = bindparam("key_a", type_=String), bindparam("key_b", type_=String)
     return Query(
-        select(*MODEL_COLUMNS, n.c.key, *SCORE_COLUMNS)
+        select(*MODEL_COLUMNS, n.c.key, s.c.benchmark_id, b.c.name, s.c.value, b.c.higher_is_better)
         .select_from(n)
         .join(m, m.c.id == n.c.entity_id)
         .join(o, o.c.id == m.c.org_id)
@@ -39,12 +47,12 @@ WITH_SCORES = _with_scores()
 
 async def two_models_with_scores(
     conn: AsyncConnection, name_a: str, name_b: str
-) -> dict[str, tuple[ModelRow, list[ScoreRow]]]:
+) -> dict[str, tuple[ModelRow, list[Scored]]]:
     """Both models (by name or alias) with their current scores, in one query.
 
     Keyed by the normalized name; a name that stands for no model is absent.
     """
-    found: dict[str, tuple[ModelRow, list[ScoreRow]]] = {}
+    found: dict[str, tuple[ModelRow, list[Scored]]] = {}
     width = len(MODEL_COLUMNS)
     for row in await WITH_SCORES.all(conn, key_a=normalize(name_a), key_b=normalize(name_b)):
         key = row[width]
@@ -52,7 +60,8 @@ async def two_models_with_scores(
             found[key] = (model_row(row[:width]), [])
         scores = found[key][1]
         if row[width + 1] is not None:
-            scores.append(score_row(row[width + 1 :]))
+            bench_id, bench, value, higher = row[width + 1 :]
+            scores.append(Scored(bench_id, bench, value, bool(higher)))
     return found
 
 
