@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands import phrases, race
@@ -13,65 +11,39 @@ from commands.registry import REGISTRY, Autocomplete, Option, Request
 from commands.reply import Reply, Table
 from storage.db import Database
 from storage.names import normalize
-from storage.pairs import Rivals, Scored, lag_rivals, two_models_with_scores
+from storage.pairs import Pairing, Rivals, pairings_with_rivals, two_models
 from storage.rows import ModelRow
+from storage.scores import model_scores
 
 
-@dataclass(frozen=True)
-class Pairing:
-    """Both models' current scores on one benchmark; `edge` is A's advantage in points."""
-
-    benchmark_id: int
-    benchmark: str
-    higher_is_better: bool
-    a: float
-    b: float
-
-    @property
-    def edge(self) -> float:
-        return self.a - self.b if self.higher_is_better else self.b - self.a
-
-
-async def _models(
-    conn: AsyncConnection, name_a: str, name_b: str
-) -> tuple[tuple[ModelRow, list[Scored]], tuple[ModelRow, list[Scored]]]:
-    """Both models with their current scores; an unknown name raises with suggestions."""
-    found = await two_models_with_scores(conn, name_a, name_b)
+async def _models(conn: AsyncConnection, name_a: str, name_b: str) -> tuple[ModelRow, ModelRow]:
+    """Both models; an unknown name raises with suggestions, the same model twice is refused."""
+    found = await two_models(conn, name_a, name_b)
     pair = []
     for name in (name_a, name_b):
         if normalize(name) not in found:
             await resolve_model(conn, name)  # raises UserError naming the closest models
         pair.append(found[normalize(name)])
-    return pair[0], pair[1]
+    a, b = pair
+    if a.id == b.id:
+        raise UserError(f"Both names are {a.name}: give two different models.")
+    return a, b
 
 
-async def _pairings(
-    conn: AsyncConnection,
-    a: tuple[ModelRow, list[Scored]],
-    b: tuple[ModelRow, list[Scored]],
-    benchmark: str | None,
+async def _only(
+    conn: AsyncConnection, pairings: list[Pairing], a: ModelRow, b: ModelRow, benchmark: str
 ) -> list[Pairing]:
-    only = (await resolve_benchmark(conn, benchmark)).id if benchmark else None
-    scores_a = {s.benchmark_id: s for s in a[1] if only in (None, s.benchmark_id)}
-    scores_b = {s.benchmark_id: s for s in b[1] if only in (None, s.benchmark_id)}
-    if only is not None:
-        for (model, _), scores in ((a, scores_a), (b, scores_b)):
-            if only not in scores:
+    """The pairing on one benchmark; a model without a score there is named."""
+    only = await resolve_benchmark(conn, benchmark)
+    chosen = [p for p in pairings if p.benchmark_id == only.id]
+    if not chosen:
+        for model in (a, b):
+            if not await model_scores(conn, model.id, benchmark_id=only.id):
                 raise UserError(
-                    f"{model.name} has no {benchmark} score yet. "
+                    f"{model.name} has no {only.name} score yet. "
                     f"See /model {model.name} for what it has."
                 )
-    common = sorted(scores_a.keys() & scores_b.keys(), key=lambda i: scores_a[i].benchmark)
-    return [
-        Pairing(
-            i,
-            scores_a[i].benchmark,
-            scores_a[i].higher_is_better,
-            scores_a[i].value,
-            scores_b[i].value,
-        )
-        for i in common
-    ]
+    return chosen
 
 
 def _lag_line(p: Pairing, a: ModelRow, b: ModelRow, rivals: Rivals) -> str | None:
@@ -126,19 +98,16 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
 )
 async def gap(request: Request, db: Database) -> Reply:
     async with db.read() as conn:
-        with_a, with_b = await _models(conn, request.get("model_a"), request.get("model_b"))
-        a, b = with_a[0], with_b[0]
-        if a.id == b.id:
-            raise UserError(f"Both names are {a.name}: give two different models.")
-        pairings = await _pairings(conn, with_a, with_b, request.get("benchmark"))
-        title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"
-        if not pairings:
-            return Reply(
-                title=title,
-                body="They have no benchmark in common yet. "
-                f"See /model {a.name} and /model {b.name}.",
-            )
-        rivals = await lag_rivals(conn, a, b)
+        a, b = await _models(conn, request.get("model_a"), request.get("model_b"))
+        pairings, rivals = await pairings_with_rivals(conn, a, b)
+        if benchmark := request.get("benchmark"):
+            pairings = await _only(conn, pairings, a, b, benchmark)
+    title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"
+    if not pairings:
+        return Reply(
+            title=title,
+            body=f"They have no benchmark in common yet. See /model {a.name} and /model {b.name}.",
+        )
     lags = [line for p in pairings if (line := _lag_line(p, a, b, rivals))]
     releases = f"{phrases.release_sentence(a)}; {phrases.release_sentence(b)}."
     if a.released and b.released:

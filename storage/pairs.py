@@ -1,11 +1,11 @@
-"""Reads for /gap: two models with their current scores, and the rivals that set the lag."""
+"""Reads for /gap: two models by name, then the benchmarks they share and the lag's rivals."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select, union_all
+from sqlalchemy import Integer, String, and_, bindparam, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
@@ -19,106 +19,143 @@ s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmar
 n = schema.names
 
 
-class Scored(NamedTuple):
-    """A model's current score on one benchmark: what /gap compares."""
+class Pairing(NamedTuple):
+    """Both models' current scores on a benchmark they share."""
 
     benchmark_id: int
     benchmark: str
-    value: float
     higher_is_better: bool
+    a: float
+    b: float
 
+    @property
+    def edge(self) -> float:
+        """A's advantage in points."""
+        return self.a - self.b if self.higher_is_better else self.b - self.a
 
-def _with_scores() -> Query:
-    """Models by name key, each row with one of its current scores (or none)."""
-    key_a, key_b = bindparam("key_a", type_=String), bindparam("key_b", type_=String)
-    return Query(
-        select(*MODEL_COLUMNS, n.c.key, s.c.benchmark_id, b.c.name, s.c.value, b.c.higher_is_better)
-        .select_from(n)
-        .join(m, m.c.id == n.c.entity_id)
-        .join(o, o.c.id == m.c.org_id)
-        .outerjoin(s, and_(s.c.model_id == m.c.id, s.c.is_current.is_(True)))
-        .outerjoin(b, b.c.id == s.c.benchmark_id)
-        .where(n.c.kind == "model", or_(n.c.key == key_a, n.c.key == key_b))
-    )
-
-
-WITH_SCORES = _with_scores()
-
-
-async def two_models_with_scores(
-    conn: AsyncConnection, name_a: str, name_b: str
-) -> dict[str, tuple[ModelRow, list[Scored]]]:
-    """Both models (by name or alias) with their current scores, in one query.
-
-    Keyed by the normalized name; a name that stands for no model is absent.
-    """
-    found: dict[str, tuple[ModelRow, list[Scored]]] = {}
-    width = len(MODEL_COLUMNS)
-    for row in await WITH_SCORES.all(conn, key_a=normalize(name_a), key_b=normalize(name_b)):
-        key = row[width]
-        if key not in found:  # the model's columns repeat on each of its score rows
-            found[key] = (model_row(row[:width]), [])
-        scores = found[key][1]
-        if row[width + 1] is not None:
-            bench_id, bench, value, higher = row[width + 1 :]
-            scores.append(Scored(bench_id, bench, value, bool(higher)))
-    return found
-
-
-def _rivals(higher_is_better: bool) -> Select[Any]:
-    """The leader's country's scores reaching the trailing score of a pair, per shared benchmark.
-
-    The trailing score is the pair's lower one (the higher one where lower is better), so
-    each branch is a range on the covering index.
-    """
-    pair = s.alias("pair")
-    model_a, model_b = bindparam("model_a", type_=Integer), bindparam("model_b", type_=Integer)
-    a_value = func.max(case((pair.c.model_id == model_a, pair.c.value)))
-    b_value = func.max(case((pair.c.model_id == model_b, pair.c.value)))
-    a_leads = a_value > b_value if higher_is_better else a_value < b_value
-    trailing = (
-        select(
-            pair.c.benchmark_id,
-            (func.min if higher_is_better else func.max)(pair.c.value).label("value"),
-            case(
-                (a_leads, bindparam("country_a", type_=String)),
-                else_=bindparam("country_b", type_=String),
-            ).label("country"),
-        )
-        .where(pair.c.model_id.in_((model_a, model_b)), pair.c.is_current.is_(True))
-        .group_by(pair.c.benchmark_id)
-        .having(func.count() == 2)
-        .subquery("trailing")
-    )
-    value, at = s.c.value, trailing.c.value
-    return (
-        select(s.c.benchmark_id, s.c.country, m.c.name, m.c.released, value)
-        .select_from(trailing)
-        .join(b, b.c.id == trailing.c.benchmark_id)
-        .join(s, s.c.benchmark_id == trailing.c.benchmark_id)
-        .join(m, m.c.id == s.c.model_id)
-        .where(
-            b.c.higher_is_better.is_(higher_is_better),
-            s.c.is_current.is_(True),
-            s.c.country == trailing.c.country,
-            value >= at if higher_is_better else value <= at,
-        )
-    )
-
-
-RIVALS = Query(union_all(_rivals(True), _rivals(False)))
 
 Rivals = dict[tuple[int, str], list[tuple[str, date | None, float]]]
 
-
-async def lag_rivals(conn: AsyncConnection, a: ModelRow, b: ModelRow) -> Rivals:
-    """For each benchmark both models have, keyed with the leader's country: the models of
-    that country that reached the trailing score, as (model, released, value). One query.
-    """
-    rows = await RIVALS.all(
-        conn, model_a=a.id, model_b=b.id, country_a=a.country, country_b=b.country
+MODELS_BY_KEY = Query(
+    select(*MODEL_COLUMNS, n.c.key)
+    .select_from(n)
+    .join(m, m.c.id == n.c.entity_id)
+    .join(o, o.c.id == m.c.org_id)
+    .where(
+        n.c.kind == "model",
+        or_(
+            n.c.key == bindparam("key_a", type_=String),
+            n.c.key == bindparam("key_b", type_=String),
+        ),
     )
-    found: Rivals = {}
-    for benchmark_id, country, name, released, value in rows:
-        found.setdefault((benchmark_id, country), []).append((name, to_date(released), value))
-    return found
+)
+
+
+async def two_models(conn: AsyncConnection, name_a: str, name_b: str) -> dict[str, ModelRow]:
+    """Both models by name or alias, keyed by the normalized name; an unknown name is absent."""
+    width = len(MODEL_COLUMNS)
+    rows = await MODELS_BY_KEY.all(conn, key_a=normalize(name_a), key_b=normalize(name_b))
+    return {row[width]: model_row(row[:width]) for row in rows}
+
+
+def _pairings_with_rivals() -> Query:
+    """Each benchmark both models have, once per rival: a model of the leader's country whose
+    current score reaches the trailing one (the leader itself always does).
+    """
+    sa, sb, rival = s.alias("sa"), s.alias("sb"), s.alias("rival")
+    higher = b.c.higher_is_better.is_(True)
+    a_leads = case((higher, sa.c.value > sb.c.value), else_=sa.c.value < sb.c.value)
+    pair = (
+        select(
+            sa.c.benchmark_id,
+            b.c.name.label("benchmark"),
+            b.c.higher_is_better,
+            sa.c.value.label("a"),
+            sb.c.value.label("b"),
+            case((a_leads, sa.c.country), else_=sb.c.country).label("leader"),
+            case((a_leads, sb.c.value), else_=sa.c.value).label("trailing"),
+        )
+        .join_from(
+            sa,
+            sb,
+            and_(
+                sb.c.benchmark_id == sa.c.benchmark_id,
+                sb.c.model_id == bindparam("model_b", type_=Integer),
+                sb.c.is_current.is_(True),
+            ),
+        )
+        .join(b, b.c.id == sa.c.benchmark_id)
+        .where(sa.c.model_id == bindparam("model_a", type_=Integer), sa.c.is_current.is_(True))
+        .subquery("pair")
+    )
+    reaches = case(
+        (pair.c.higher_is_better.is_(True), rival.c.value >= pair.c.trailing),
+        else_=rival.c.value <= pair.c.trailing,
+    )
+    return Query(
+        select(
+            pair.c.benchmark_id,
+            pair.c.benchmark,
+            pair.c.higher_is_better,
+            pair.c.a,
+            pair.c.b,
+            pair.c.leader,
+            m.c.name,
+            m.c.released,
+            rival.c.value,
+        )
+        .select_from(pair)
+        .outerjoin(
+            rival,
+            and_(
+                rival.c.benchmark_id == pair.c.benchmark_id,
+                rival.c.is_current.is_(True),
+                rival.c.country == pair.c.leader,  # one index range per benchmark
+                reaches,
+            ),
+        )
+        .outerjoin(m, m.c.id == rival.c.model_id)
+    )
+
+
+PAIRINGS_WITH_RIVALS = _pairings_with_rivals()
+
+
+async def pairings_with_rivals(
+    conn: AsyncConnection, a: ModelRow, b: ModelRow
+) -> tuple[list[Pairing], Rivals]:
+    """The benchmarks both models have (by name), and for each, keyed with the leader's
+    country, the models of that country that reached the trailing score and can set the
+    lag, as (model, released, value). One query.
+
+    The lag is set by the first of them to be released, so only the earliest (ties kept),
+    the undated ones and the pair itself (the lag leaves the trailing model out) are built.
+    """
+    pairings: dict[int, Pairing] = {}
+    grouped: dict[tuple[int, str], list[tuple[str, Any, float]]] = {}
+    rows = await PAIRINGS_WITH_RIVALS.all(conn, model_a=a.id, model_b=b.id)
+    for benchmark_id, benchmark, higher, value_a, value_b, leader, rival, day, value in rows:
+        if benchmark_id not in pairings:
+            pairings[benchmark_id] = Pairing(
+                benchmark_id, benchmark, bool(higher), value_a, value_b
+            )
+        if rival is not None:
+            grouped.setdefault((benchmark_id, leader), []).append((rival, day, value))
+    pair = (a.name, b.name)
+    return (
+        sorted(pairings.values(), key=lambda p: p.benchmark),
+        {key: _lag_setters(found, pair) for key, found in grouped.items()},
+    )
+
+
+def _lag_setters(
+    rivals: list[tuple[str, Any, float]], pair: tuple[str, str]
+) -> list[tuple[str, date | None, float]]:
+    first = min(
+        (day for name, day, _ in rivals if day is not None and name not in pair), default=None
+    )
+    return [
+        (name, to_date(day), value)
+        for name, day, value in rivals
+        if day is None or day == first or name in pair
+    ]
