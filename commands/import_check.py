@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
 from typing import Any
 
 from commands.curation import check_report_date, check_score
@@ -341,14 +340,16 @@ class Checker:
     def finish(self) -> Checked:
         """Mark the newest report of each touched pair current (ties: the last written)."""
         self.seen.clear()
-        scores = self.result.plan.scores
-        keys = [_pair_key(score) for score in scores]
-        order = sorted(range(len(scores)), key=keys.__getitem__)
-        for _, group in groupby(order, key=keys.__getitem__):
-            news = [scores[i] for i in group]
-            pair = (news[0].model, news[0].benchmark)
+        pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}
+        for score in self.result.plan.scores:
+            pairs.setdefault((score.model, score.benchmark), []).append(score)
+        known = self.snap.scores
+        for pair, news in pairs.items():
+            if pair not in known:  # only new reports: nothing stored to update
+                self._rank(pair, news)
+        for pair in sorted((p for p in pairs if p in known), key=_pair_key):
             self.updated_pairs.discard(pair)  # type: ignore[arg-type,unused-ignore]
-            self._rank(pair, news)
+            self._rank(pair, pairs[pair])
         for pair in self.updated_pairs:
             self._rank(pair, [])
         return self.result
@@ -375,6 +376,6 @@ class Checker:
                 self._score_update(known).after["is_current"] = known is winner
 
 
-def _pair_key(score: NewScore) -> tuple[bool, str, bool, str]:
-    m, b = score.model, score.benchmark
+def _pair_key(pair: tuple[Ref, Ref]) -> tuple[bool, str, bool, str]:
+    m, b = pair
     return isinstance(m, str), str(m), isinstance(b, str), str(b)

@@ -111,6 +111,7 @@ def read_csv(text: str, benchmark_given: bool) -> Parsed:
     if not header:
         raise UserError("The file is empty: nothing to import.")
     ignored = _check_columns(header, benchmark_given)
+    width = len(header)
 
     def rows() -> Iterator[RawRow]:
         number, line = 0, reader.line_num + 1
@@ -118,9 +119,11 @@ def read_csv(text: str, benchmark_given: bool) -> Parsed:
             if any(cells) and not (len(cells) == 1 and cells[0].isspace()):
                 number += 1
                 values = dict(zip(header, cells, strict=False))  # converters strip spaces
-                extra = len(cells) - len(header)
-                problem = f"has {extra} more cell(s) than the header: quote values with commas"
-                yield RawRow(number, line, values, problem if extra > 0 else "")
+                if (extra := len(cells) - width) > 0:
+                    problem = f"has {extra} more cell(s) than the header: quote values with commas"
+                    yield RawRow(number, line, values, problem)
+                else:
+                    yield RawRow(number, line, values)
             line = reader.line_num + 1
 
     return Parsed("csv", rows(), text.count("\n"), ignored_columns=ignored)

@@ -22,6 +22,9 @@ _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _DANGEROUS_SCHEME = re.compile(r"^\s*(javascript|data|file|vbscript|mailto|ftp|about):", re.I)
+# An http(s) URL whose host `urlsplit` takes as it stands (no space, bracket or non-ASCII):
+# accepted without splitting it, as an import checks tens of thousands of them.
+_PLAIN_WEB_URL = re.compile(r"https?://[^\s/?#\[\]]+(?:[/?#]|\Z)", re.I)
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,8 @@ def _boolean(option: Option, raw: Any) -> bool:
 def parse_source(raw: Any, name: str = "source") -> str:
     """An http(s) URL or a plain citation; other URL schemes are refused."""
     value = _text(Option(name, ""), raw, MAX_SOURCE)
+    if value.isascii() and _PLAIN_WEB_URL.match(value):
+        return value
     if "://" in value or _DANGEROUS_SCHEME.match(value):
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:

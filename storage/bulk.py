@@ -313,8 +313,13 @@ async def _updates(change: Change, plan: ImportPlan) -> None:
 
 def _events(plan: ImportPlan, at: datetime, batch: str) -> Iterator[tuple[Any, ...]]:
     """One event per new model and per new or changed score, made as they are written."""
+    labels: dict[tuple[Any, Any], str] = {}  # release dates and facts repeat across models
+    facts: dict[tuple[Any, Any], str] = {}
     for m in plan.models:
-        when = release_label(m.released, m.release_precision)
+        if (when := labels.get(key := (m.released, m.release_precision))) is None:
+            when = labels[key] = release_label(*key)
+        if (payload := facts.get(key := (m.released, m.weights))) is None:
+            payload = facts[key] = json.dumps(to_json({"released": key[0], "weights": key[1]}))
         yield (
             "release",
             at,
@@ -324,7 +329,7 @@ def _events(plan: ImportPlan, at: datetime, batch: str) -> Iterator[tuple[Any, .
             m.country,
             None,
             batch,
-            json.dumps(to_json({"released": m.released, "weights": m.weights})),
+            payload,
         )
     quoted: dict[str, str] = {}  # each source as JSON text (a model's rows share theirs)
     for status, scores in (("added", plan.scores), ("updated", plan.changed_scores)):
