@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import Integer, String, and_, bindparam, case, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Integer,
+    String,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
@@ -35,6 +47,7 @@ class Pairing(NamedTuple):
 
 
 Rivals = dict[tuple[int, str], list[tuple[str, date | None, float]]]
+MODEL_A, MODEL_B = bindparam("model_a", type_=Integer), bindparam("model_b", type_=Integer)
 
 MODELS_BY_KEY = Query(
     select(*MODEL_COLUMNS, n.c.key)
@@ -58,14 +71,12 @@ async def two_models(conn: AsyncConnection, name_a: str, name_b: str) -> dict[st
     return {row[width]: model_row(row[:width]) for row in rows}
 
 
-def _pairings_with_rivals() -> Query:
-    """Each benchmark both models have, once per rival: a model of the leader's country whose
-    current score reaches the trailing one (the leader itself always does).
-    """
-    sa, sb, rival = s.alias("sa"), s.alias("sb"), s.alias("rival")
+def _shared() -> Subquery:
+    """Each benchmark both models have: their scores, the leader's country, the trailing score."""
+    sa, sb = s.alias("sa"), s.alias("sb")
     higher = b.c.higher_is_better.is_(True)
     a_leads = case((higher, sa.c.value > sb.c.value), else_=sa.c.value < sb.c.value)
-    pair = (
+    return (
         select(
             sa.c.benchmark_id,
             b.c.name.label("benchmark"),
@@ -80,18 +91,46 @@ def _pairings_with_rivals() -> Query:
             sb,
             and_(
                 sb.c.benchmark_id == sa.c.benchmark_id,
-                sb.c.model_id == bindparam("model_b", type_=Integer),
+                sb.c.model_id == MODEL_B,
                 sb.c.is_current.is_(True),
             ),
         )
         .join(b, b.c.id == sa.c.benchmark_id)
-        .where(sa.c.model_id == bindparam("model_a", type_=Integer), sa.c.is_current.is_(True))
-        .subquery("pair")
+        .where(sa.c.model_id == MODEL_A, sa.c.is_current.is_(True))
+        .subquery("shared")
     )
-    reaches = case(
-        (pair.c.higher_is_better.is_(True), rival.c.value >= pair.c.trailing),
-        else_=rival.c.value <= pair.c.trailing,
+
+
+def _reaches(score: FromClause, pair: FromClause) -> ColumnElement[bool]:
+    """A current score of the leader's country at least as good as the pair's trailing one:
+    one index range per benchmark."""
+    return and_(
+        score.c.benchmark_id == pair.c.benchmark_id,
+        score.c.is_current.is_(True),
+        score.c.country == pair.c.leader,
+        case(
+            (pair.c.higher_is_better.is_(True), score.c.value >= pair.c.trailing),
+            else_=score.c.value <= pair.c.trailing,
+        ),
     )
+
+
+def _pairings_with_rivals() -> Query:
+    """Each shared benchmark, once per rival that can set the lag (SPEC §3): of the leader's
+    country's models whose score reaches the trailing one, the first released (ties kept),
+    the undated ones and the pair itself (the lag leaves the trailing model out).
+    """
+    shared = _shared()
+    other, other_model = s.alias("other"), m.alias("other_model")
+    first_day = (
+        select(func.min(other_model.c.released))
+        .join_from(other, other_model, other_model.c.id == other.c.model_id)
+        .where(_reaches(other, shared), other.c.model_id.not_in((MODEL_A, MODEL_B)))
+        .scalar_subquery()
+    )
+    # MATERIALIZED: the first day is found once per benchmark, not once per rival row
+    pair = select(shared, first_day.label("first_day")).cte("pair").prefix_with("MATERIALIZED")
+    rival = s.alias("rival")
     return Query(
         select(
             pair.c.benchmark_id,
@@ -105,16 +144,16 @@ def _pairings_with_rivals() -> Query:
             rival.c.value,
         )
         .select_from(pair)
-        .outerjoin(
-            rival,
-            and_(
-                rival.c.benchmark_id == pair.c.benchmark_id,
-                rival.c.is_current.is_(True),
-                rival.c.country == pair.c.leader,  # one index range per benchmark
-                reaches,
-            ),
-        )
+        .outerjoin(rival, _reaches(rival, pair))
         .outerjoin(m, m.c.id == rival.c.model_id)
+        .where(
+            or_(
+                rival.c.model_id.is_(None),
+                m.c.released.is_(None),
+                m.c.released == pair.c.first_day,
+                rival.c.model_id.in_((MODEL_A, MODEL_B)),
+            )
+        )
     )
 
 
@@ -125,14 +164,11 @@ async def pairings_with_rivals(
     conn: AsyncConnection, a: ModelRow, b: ModelRow
 ) -> tuple[list[Pairing], Rivals]:
     """The benchmarks both models have (by name), and for each, keyed with the leader's
-    country, the models of that country that reached the trailing score and can set the
-    lag, as (model, released, value). One query.
-
-    The lag is set by the first of them to be released, so only the earliest (ties kept),
-    the undated ones and the pair itself (the lag leaves the trailing model out) are built.
+    country, the models of that country that can set the lag, as (model, released, value).
+    One query.
     """
     pairings: dict[int, Pairing] = {}
-    grouped: dict[tuple[int, str], list[tuple[str, Any, float]]] = {}
+    grouped: Rivals = {}
     rows = await PAIRINGS_WITH_RIVALS.all(conn, model_a=a.id, model_b=b.id)
     for benchmark_id, benchmark, higher, value_a, value_b, leader, rival, day, value in rows:
         if benchmark_id not in pairings:
@@ -140,22 +176,5 @@ async def pairings_with_rivals(
                 benchmark_id, benchmark, bool(higher), value_a, value_b
             )
         if rival is not None:
-            grouped.setdefault((benchmark_id, leader), []).append((rival, day, value))
-    pair = (a.name, b.name)
-    return (
-        sorted(pairings.values(), key=lambda p: p.benchmark),
-        {key: _lag_setters(found, pair) for key, found in grouped.items()},
-    )
-
-
-def _lag_setters(
-    rivals: list[tuple[str, Any, float]], pair: tuple[str, str]
-) -> list[tuple[str, date | None, float]]:
-    first = min(
-        (day for name, day, _ in rivals if day is not None and name not in pair), default=None
-    )
-    return [
-        (name, to_date(day), value)
-        for name, day, value in rivals
-        if day is None or day == first or name in pair
-    ]
+            grouped.setdefault((benchmark_id, leader), []).append((rival, to_date(day), value))
+    return sorted(pairings.values(), key=lambda p: p.benchmark), grouped

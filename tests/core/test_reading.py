@@ -37,6 +37,26 @@ async def test_gap_lag_once_release_dates_are_known(ask: Ask) -> None:
     assert "3.5 months apart" in reply.footer
 
 
+async def test_gap_lag_is_set_by_the_first_rival_to_reach_the_trailing_score(ask: Ask) -> None:
+    await ask("/admin model edit Opus-4.8 released:2026-03-01")
+    for name, released, score in (
+        ("Weak-US", "released:2025-12-01", "70"),  # never reaches 74.4
+        ("Early-US", "released:2026-01-10", "76"),  # the first US model to reach 74.4
+        ("Mid-US", "released:2026-01-20", "77"),
+        ("Later-US", "released:2026-02-01", "80"),
+        ("Undated-US", "", "78"),  # reaches it, date unknown: named, not guessed
+    ):
+        await ask(f"/admin model add {name} org:Anthropic {released}")
+        await ask(f"/admin score add {name} FrontierSWE {score} source:https://example.org/x")
+    text = (await ask("/gap GLM-5.2 Opus-4.8 benchmark:FrontierSWE")).plain_text()
+    # 2026-01-10 to GLM-5.2's 2026-06-15: 156 days, 5.1 months
+    assert "GLM-5.2 is 5.1 months behind US (Early-US reached that score on 2026-01-10" in text
+    assert "release date of Undated-US unknown" in text
+    # Same country: the trailing model is not its own rival; Mid-US is the first other.
+    text = (await ask("/gap Later-US Early-US")).plain_text()
+    assert "Early-US was 0.3 months ahead of US (Mid-US matched it only on 2026-01-20" in text
+
+
 async def test_unknown_model_suggests_the_closest_names(ask: Ask) -> None:
     reply = await ask("/gap GLM-5.3 Opus-4.8")
     assert reply.is_error and reply.ephemeral
