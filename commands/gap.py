@@ -11,19 +11,20 @@ from commands.registry import REGISTRY, Autocomplete, Option, Request
 from commands.reply import Reply, Table
 from storage.db import Database
 from storage.names import normalize
-from storage.pairs import Pairing, Rivals, pairings_with_rivals, two_models
+from storage.pairs import Comparison, Pairing, Rivals, compare
 from storage.rows import ModelRow
 from storage.scores import model_scores
 
 
-async def _models(conn: AsyncConnection, name_a: str, name_b: str) -> tuple[ModelRow, ModelRow]:
+async def _models(
+    conn: AsyncConnection, found: Comparison, name_a: str, name_b: str
+) -> tuple[ModelRow, ModelRow]:
     """Both models; an unknown name raises with suggestions, the same model twice is refused."""
-    found = await two_models(conn, name_a, name_b)
     pair = []
     for name in (name_a, name_b):
-        if normalize(name) not in found:
+        if normalize(name) not in found.models:
             await resolve_model(conn, name)  # raises UserError naming the closest models
-        pair.append(found[normalize(name)])
+        pair.append(found.models[normalize(name)])
     a, b = pair
     if a.id == b.id:
         raise UserError(f"Both names are {a.name}: give two different models.")
@@ -98,8 +99,10 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
 )
 async def gap(request: Request, db: Database) -> Reply:
     async with db.read() as conn:
-        a, b = await _models(conn, request.get("model_a"), request.get("model_b"))
-        pairings, rivals = await pairings_with_rivals(conn, a, b)
+        name_a, name_b = request.get("model_a"), request.get("model_b")
+        found = await compare(conn, name_a, name_b)
+        a, b = await _models(conn, found, name_a, name_b)
+        pairings, rivals = found.pairings, found.rivals
         if benchmark := request.get("benchmark"):
             pairings = await _only(conn, pairings, a, b, benchmark)
     title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"

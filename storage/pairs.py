@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     FromClause,
-    Integer,
+    ScalarSelect,
     String,
     Subquery,
     and_,
@@ -24,7 +26,7 @@ from storage import schema
 from storage.models import COLUMNS as MODEL_COLUMNS
 from storage.models import model_row
 from storage.names import normalize
-from storage.query import Query, to_date
+from storage.query import Query, run_together, to_date
 from storage.rows import ModelRow
 
 s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmarks
@@ -47,7 +49,7 @@ class Pairing(NamedTuple):
 
 
 Rivals = dict[tuple[int, str], list[tuple[str, date | None, float]]]
-MODEL_A, MODEL_B = bindparam("model_a", type_=Integer), bindparam("model_b", type_=Integer)
+KEY_A, KEY_B = bindparam("key_a", type_=String), bindparam("key_b", type_=String)
 
 MODELS_BY_KEY = Query(
     select(*MODEL_COLUMNS, n.c.key)
@@ -56,19 +58,16 @@ MODELS_BY_KEY = Query(
     .join(o, o.c.id == m.c.org_id)
     .where(
         n.c.kind == "model",
-        or_(
-            n.c.key == bindparam("key_a", type_=String),
-            n.c.key == bindparam("key_b", type_=String),
-        ),
+        or_(n.c.key == KEY_A, n.c.key == KEY_B),
     )
 )
 
 
-async def two_models(conn: AsyncConnection, name_a: str, name_b: str) -> dict[str, ModelRow]:
-    """Both models by name or alias, keyed by the normalized name; an unknown name is absent."""
-    width = len(MODEL_COLUMNS)
-    rows = await MODELS_BY_KEY.all(conn, key_a=normalize(name_a), key_b=normalize(name_b))
-    return {row[width]: model_row(row[:width]) for row in rows}
+def _model_id(key: BindParameter[str]) -> ScalarSelect[int]:
+    return select(n.c.entity_id).where(n.c.kind == "model", n.c.key == key).scalar_subquery()
+
+
+MODEL_A, MODEL_B = _model_id(KEY_A), _model_id(KEY_B)
 
 
 def _shared() -> Subquery:
@@ -160,21 +159,32 @@ def _pairings_with_rivals() -> Query:
 PAIRINGS_WITH_RIVALS = _pairings_with_rivals()
 
 
-async def pairings_with_rivals(
-    conn: AsyncConnection, a: ModelRow, b: ModelRow
-) -> tuple[list[Pairing], Rivals]:
-    """The benchmarks both models have (by name), and for each, keyed with the leader's
-    country, the models of that country that can set the lag, as (model, released, value).
-    One query.
-    """
+@dataclass(frozen=True)
+class Comparison:
+    """Two models by name, the benchmarks both have (by name) and, keyed with each one's
+    leader's country, the models of that country that can set the lag."""
+
+    models: dict[str, ModelRow]  # by normalized name; an unknown name is absent
+    pairings: list[Pairing]
+    rivals: Rivals
+
+
+async def compare(conn: AsyncConnection, name_a: str, name_b: str) -> Comparison:
+    """Both models and what /gap compares of them, in two queries run together."""
+    keys = {"key_a": normalize(name_a), "key_b": normalize(name_b)}
+    models, rows = await run_together(conn, (MODELS_BY_KEY, keys), (PAIRINGS_WITH_RIVALS, keys))
+    width = len(MODEL_COLUMNS)
     pairings: dict[int, Pairing] = {}
-    grouped: Rivals = {}
-    rows = await PAIRINGS_WITH_RIVALS.all(conn, model_a=a.id, model_b=b.id)
+    rivals: Rivals = {}
     for benchmark_id, benchmark, higher, value_a, value_b, leader, rival, day, value in rows:
         if benchmark_id not in pairings:
             pairings[benchmark_id] = Pairing(
                 benchmark_id, benchmark, bool(higher), value_a, value_b
             )
         if rival is not None:
-            grouped.setdefault((benchmark_id, leader), []).append((rival, to_date(day), value))
-    return sorted(pairings.values(), key=lambda p: p.benchmark), grouped
+            rivals.setdefault((benchmark_id, leader), []).append((rival, to_date(day), value))
+    return Comparison(
+        {row[width]: model_row(row[:width]) for row in models},
+        sorted(pairings.values(), key=lambda p: p.benchmark),
+        rivals,
+    )

@@ -8,6 +8,7 @@ its compiled SQL through aiosqlite's `execute_fetchall`; elsewhere it is a plain
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -32,13 +33,26 @@ class Query:
             self._sqlite = (compiled.string, tuple(compiled.positiontup or ()), compiled.params)
         sql, order, constants = self._sqlite
         values = constants | params
-        raw = await conn.get_raw_connection()
-        driver: Any = raw.driver_connection
+        # The connection was just checked out and an aiosqlite one is never invalidated, so
+        # its driver connection is at hand without get_raw_connection()'s greenlet hop.
+        driver: Any = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
         return list(await driver.execute_fetchall(sql, [values[name] for name in order]))
 
     async def first(self, conn: AsyncConnection, **params: Any) -> tuple[Any, ...] | None:
         rows = await self.all(conn, **params)
         return rows[0] if rows else None
+
+
+async def run_together(
+    conn: AsyncConnection, *calls: tuple[Query, dict[str, Any]]
+) -> list[list[tuple[Any, ...]]]:
+    """Independent queries with one wait: on SQLite they queue back to back in the driver's
+    thread, which would otherwise fall asleep between them and take its time to wake;
+    elsewhere one after another, since a connection runs one query at a time.
+    """
+    if conn.dialect.name == "sqlite":
+        return list(await asyncio.gather(*(query.all(conn, **params) for query, params in calls)))
+    return [await query.all(conn, **params) for query, params in calls]
 
 
 def to_date(value: Any) -> date | None:
