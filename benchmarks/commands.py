@@ -103,14 +103,23 @@ def fill(path: Path, scores: int, rng: random.Random) -> list[tuple[str, list[in
     for model_id in scored:
         benches = rng.sample(range(1, BENCHMARKS + 1), per_model)
         taken.append((f"Model-{model_id - 1}", benches))
-        country = countries[(models[model_id - 1][2] - 1) % COUNTRIES]
+        model = models[model_id - 1]
+        country, released = countries[(model[2] - 1) % COUNTRIES], model[3]
         rows += [
-            (model_id, b, country, round(rng.uniform(0, 100), 1), "2026-01-01", "synthetic")
+            (
+                model_id,
+                b,
+                country,
+                released,
+                round(rng.uniform(0, 100), 1),
+                "2026-01-01",
+                "synthetic",
+            )
             for b in benches
         ]
-    con.executemany(
-        "INSERT INTO scores (model_id, benchmark_id, country, value, reported_on, source,"
-        " added_by, is_current) VALUES (?,?,?,?,?,?,'bench',1)",
+    con.executemany(  # scores carry their model's country and release date, as the app writes
+        "INSERT INTO scores (model_id, benchmark_id, country, released, value, reported_on,"
+        " source, added_by, is_current) VALUES (?,?,?,?,?,?,?,'bench',1)",
         rows,
     )
     con.commit()

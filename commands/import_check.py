@@ -338,8 +338,10 @@ class Checker:
         return update
 
     def finish(self) -> Checked:
-        """Mark the newest report of each touched pair current (ties: the last written)."""
+        """Mark the newest report of each touched pair current (ties: the last written), and
+        give scores their model's release date (storage.schema.scores)."""
         self.seen.clear()
+        self._follow_release_dates()
         pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}
         for score in self.result.plan.scores:
             pairs.setdefault((score.model, score.benchmark), []).append(score)
@@ -353,6 +355,28 @@ class Checker:
         for pair in self.updated_pairs:
             self._rank(pair, [])
         return self.result
+
+    def _follow_release_dates(self) -> None:
+        for score in self.result.plan.scores:
+            owner = (
+                self.models_by_id[score.model]
+                if isinstance(score.model, int)
+                else self.new_models[score.model]
+            )
+            score.released = owner.released
+        dated = {
+            model_id: update.after["released"]
+            for (table, model_id), update in self.updates.items()
+            if table == "models" and "released" in update.after
+        }
+        if not dated:
+            return
+        for (model_id, _), reports in self.snap.scores.items():
+            if model_id in dated:
+                for known in reports.values():
+                    update = self._score_update(known)
+                    update.before.setdefault("released", None)
+                    update.after["released"] = dated[model_id]
 
     def _rank(self, pair: tuple[Ref, Ref], news: list[NewScore]) -> None:
         model, bench = pair

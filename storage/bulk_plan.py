@@ -93,6 +93,7 @@ class NewScore:
     benchmark_name: str
     is_current: bool = False
     row: int = 0  # the file's row that gave it
+    released: date | None = None  # the model's, once every row is checked (a row may fill it)
 
 
 @dataclass(slots=True)

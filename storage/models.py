@@ -105,14 +105,24 @@ async def add_model(
 
 async def edit_model(change: Change, model_id: int, values: Mapping[str, Any]) -> None:
     await change.update(m, model_id, values)
-    if "org_id" in values:  # its scores carry its organization's country: they follow
-        country = (await get_model(change.conn, model_id)).country
-        scores = schema.scores
-        moved = await change.conn.execute(
-            select(scores.c.id).where(scores.c.model_id == model_id, scores.c.country != country)
+    if "org_id" in values or "released" in values:
+        await _scores_follow(change, model_id)
+
+
+async def _scores_follow(change: Change, model_id: int) -> None:
+    """A model's scores carry its country and release date: they follow its edits, audited."""
+    model = await get_model(change.conn, model_id)
+    scores = schema.scores
+    rows = await change.conn.execute(
+        select(scores.c.id, scores.c.country, scores.c.released).where(
+            scores.c.model_id == model_id
         )
-        for (score_id,) in moved.all():
-            await change.update(scores, score_id, {"country": country})
+    )
+    for score_id, country, released in rows.all():
+        if (country, to_date(released)) != (model.country, model.released):
+            await change.update(
+                scores, score_id, {"country": model.country, "released": model.released}
+            )
 
 
 async def set_access(change: Change, model_id: int, access: str, note: str | None) -> None:

@@ -120,10 +120,9 @@ def _pairings_with_rivals() -> Query:
     the undated ones and the pair itself (the lag leaves the trailing model out).
     """
     shared = _shared()
-    other, other_model = s.alias("other"), m.alias("other_model")
+    other = s.alias("other")
     first_day = (
-        select(func.min(other_model.c.released))
-        .join_from(other, other_model, other_model.c.id == other.c.model_id)
+        select(func.min(other.c.released))
         .where(_reaches(other, shared), other.c.model_id.not_in((MODEL_A, MODEL_B)))
         .scalar_subquery()
     )
@@ -139,7 +138,7 @@ def _pairings_with_rivals() -> Query:
             pair.c.b,
             pair.c.leader,
             m.c.name,
-            m.c.released,
+            rival.c.released,
             rival.c.value,
         )
         .select_from(pair)
@@ -148,8 +147,8 @@ def _pairings_with_rivals() -> Query:
         .where(
             or_(
                 rival.c.model_id.is_(None),
-                m.c.released.is_(None),
-                m.c.released == pair.c.first_day,
+                rival.c.released.is_(None),
+                rival.c.released == pair.c.first_day,
                 rival.c.model_id.in_((MODEL_A, MODEL_B)),
             )
         )

@@ -113,9 +113,11 @@ scores = Table(
     Column("id", Integer, primary_key=True),
     Column("model_id", Integer, ForeignKey("models.id"), nullable=False),
     Column("benchmark_id", Integer, ForeignKey("benchmarks.id"), nullable=False),
-    # The model's organization's country, kept here so that one country's scores on a
-    # benchmark are a range of an index (the lag reads them on every /gap).
+    # The model's organization's country and its release date, kept here so that the
+    # scores of one country on a benchmark, with their dates, are a range of one index (the
+    # lag reads them on every /gap). They follow the model: storage.models.edit_model.
     Column("country", String(2), nullable=False),
+    Column("released", Date, nullable=True),
     Column("value", Float, nullable=False),
     Column("stderr", Float, nullable=True),
     Column("reported_on", Date, nullable=False),
@@ -131,6 +133,7 @@ scores = Table(
         "is_current",
         "country",
         "value",
+        "released",
         "model_id",
     ),
 )

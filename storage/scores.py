@@ -168,7 +168,7 @@ async def add_score(
     conn = change.conn
     names = (
         await conn.execute(
-            select(m.c.name, o.c.name, o.c.country, b.c.name)
+            select(m.c.name, o.c.name, o.c.country, b.c.name, m.c.released)
             .join(o, o.c.id == m.c.org_id)
             .join(b, b.c.id == benchmark_id)
             .where(m.c.id == model_id)
@@ -189,6 +189,7 @@ async def add_score(
                 "model_id": model_id,
                 "benchmark_id": benchmark_id,
                 "country": names[2],
+                "released": names[4],
                 "source": source,
                 "added_by": added_by,
                 "is_current": False,

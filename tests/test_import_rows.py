@@ -162,6 +162,23 @@ async def test_a_row_fills_facts_a_model_lacks_and_keeps_known_ones(db: Database
     assert any("kept GLM-5.2's released 2026-06-15" in n for n in report.notes)
 
 
+async def test_a_filled_release_date_reaches_the_lag_and_undo_takes_it_back(
+    db: Database, ask: Ask
+) -> None:
+    lag = "/gap GLM-5.2 Opus-4.8 benchmark:FrontierSWE"
+    assert "months behind US" not in (await ask(lag)).plain_text()  # Opus-4.8 undated
+    # An older report: the seed's stays current, so the date must reach the stored score.
+    text = (
+        HEADER
+        + "Opus-4.8,Anthropic,US,2026-05-01,FrontierSWE,75.1,https://example.org/o,,2026-01-02\n"
+    )
+    await run(db, text)
+    # US reached 74.4 with Opus-4.8 on 2026-05-01; GLM-5.2 came on 2026-06-15: 45 days.
+    assert "GLM-5.2 is 1.5 months behind US" in (await ask(lag)).plain_text()
+    await ask("/admin undo")
+    assert "months behind US" not in (await ask(lag)).plain_text()
+
+
 async def test_events_one_per_new_model_and_score_share_a_batch(db: Database) -> None:
     seen: list[int] = []
 

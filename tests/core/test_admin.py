@@ -138,7 +138,7 @@ async def test_a_model_moved_to_another_country_takes_its_scores_along(ask: Ask)
 
 
 async def test_a_database_from_before_score_countries_is_filled_in(tmp_path: Path) -> None:
-    """Migration 0003 gives existing scores their organization's country."""
+    """Migrations 0003 and 0004 give existing scores their model's country and release date."""
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
@@ -151,8 +151,9 @@ async def test_a_database_from_before_score_countries_is_filled_in(tmp_path: Pat
         )
         conn.execute(
             text(
-                "INSERT INTO models (id, name, org_id, access, source) VALUES "
-                "(1, 'GLM-5.2', 1, 'available', 's'), (2, 'Opus-4.8', 2, 'available', 's')"
+                "INSERT INTO models (id, name, org_id, released, access, source) VALUES "
+                "(1, 'GLM-5.2', 1, '2026-06-15', 'available', 's'), "
+                "(2, 'Opus-4.8', 2, NULL, 'available', 's')"
             )
         )
         conn.execute(
@@ -173,7 +174,9 @@ async def test_a_database_from_before_score_countries_is_filled_in(tmp_path: Pat
     await migrate(db)
     async with db.read() as conn:
         rows = (
-            await conn.execute(text("SELECT model_id, country FROM scores ORDER BY model_id"))
+            await conn.execute(
+                text("SELECT model_id, country, released FROM scores ORDER BY model_id")
+            )
         ).all()
     await db.close()
-    assert [tuple(r) for r in rows] == [(1, "CN"), (2, "US")]
+    assert [tuple(r) for r in rows] == [(1, "CN", "2026-06-15"), (2, "US", None)]
