@@ -32,7 +32,7 @@ def counts(path: Path) -> tuple[int, int, int, int]:
     """The writer's models, scores, events and audit entries as the file has them."""
     conn = sqlite3.connect(path)
     try:
-        return tuple(  # type: ignore[return-value]
+        return tuple(
             conn.execute(query).fetchone()[0]
             for query in (
                 "SELECT count(*) FROM models WHERE name LIKE 'W-%'",

@@ -89,9 +89,16 @@ async def test_recover_takes_back_only_what_dead_local_workers_held(
     assert not (await dispatcher.run_line(score, CONSOLE_CALLER)).is_error
     for holder in (name_of(dead_pid), name_of(alive_pid)):
         async with db.write("test", "claim", clock.now()) as change:
-            now = clock.now()
-            args = {"worker": holder, "now": now, "lease_until": now + timedelta(minutes=2)}
-            assert await claim(change.conn, platforms=["discord"], limit=1, **args)
+            now, lease_until = clock.now(), clock.now() + timedelta(minutes=2)
+            claimed = await claim(
+                change.conn,
+                platforms=["discord"],
+                limit=1,
+                worker=holder,
+                now=now,
+                lease_until=lease_until,
+            )
+            assert claimed
 
     worker = DeliveryWorker(db, {"discord": Silent()}, clock)
     assert await worker.recover() == [name_of(dead_pid)]

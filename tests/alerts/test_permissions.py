@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.console import ask
-from tests.alerts.conftest import DISCORD_MEMBER, LISTED_MANAGER, READER, SLACK_CHANNEL, Chat
+from tests.alerts.conftest import DISCORD_MEMBER, SLACK_CHANNEL, Chat
 from tests.conftest import snapshot
 from tests.fakes import discord_payloads as p
+from tests.slack.conftest import LISTED_MANAGER, READER
 from tests.slack.test_handlers_toy import texts
 
 

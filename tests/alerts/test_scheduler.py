@@ -74,7 +74,7 @@ async def test_a_digest_job_fires_at_local_time_across_dst(chat: Chat) -> None:
 
     def next_fire(after: datetime) -> datetime:
         fire = trigger.get_next_fire_time(None, after)
-        assert fire is not None
+        assert isinstance(fire, datetime)
         return fire.astimezone(UTC)
 
     assert next_fire(datetime(2027, 3, 27, 9, tzinfo=UTC)) == datetime(2027, 3, 28, 7, tzinfo=UTC)
