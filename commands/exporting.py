@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from commands.errors import UserError
@@ -151,10 +151,24 @@ async def _rows(db: Database, f: ExportFilter, progress: bool) -> AsyncIterator[
                 bar.update()
 
 
-def _counting(seen: dict[str, set[str]], row: ExportRow) -> None:
-    seen["models"].add(row.model.name)
-    if row.score is not None:
-        seen["benchmarks"].add(row.score.benchmark)
+@dataclass
+class _Tally:
+    """What an export wrote, counted as it goes."""
+
+    rows: int = 0
+    scores: int = 0
+    models: set[str] = field(default_factory=set)
+    benchmarks: set[str] = field(default_factory=set)
+
+    def add(self, row: ExportRow) -> None:
+        self.rows += 1
+        self.models.add(row.model.name)
+        if row.score is not None:
+            self.scores += 1
+            self.benchmarks.add(row.score.benchmark)
+
+    def exported(self) -> Exported:
+        return Exported(self.rows, len(self.models), self.scores, len(self.benchmarks))
 
 
 async def export_to(
@@ -162,26 +176,24 @@ async def export_to(
 ) -> Exported:
     """Write the rows `query` selects to `out` in `fmt` (csv or json)."""
     f = await _filter(db, query)
-    seen: dict[str, set[str]] = {"models": set(), "benchmarks": set()}
-    rows = scores = 0
+    tally = _Tally()
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         async for row in _rows(db, f, progress):
             writer.writerow(csv_cells(row))
-            rows, scores = rows + 1, scores + (row.score is not None)
-            _counting(seen, row)
-        return Exported(rows, len(seen["models"]), scores, len(seen["benchmarks"]))
+            tally.add(row)
+        return tally.exported()
     specs: dict[str, dict[str, Any]] = {}
     out.write('{"rows": [')
     async for row in _rows(db, f, progress):
-        out.write(("\n  " if rows == 0 else ",\n  ") + json.dumps(values(row), ensure_ascii=False))
-        rows, scores = rows + 1, scores + (row.score is not None)
-        _counting(seen, row)
+        line = json.dumps(values(row), ensure_ascii=False)
+        out.write(("\n  " if tally.rows == 0 else ",\n  ") + line)
+        tally.add(row)
         if row.score is not None and row.score.benchmark not in specs:
             specs[row.score.benchmark] = _json_benchmark(row.score)
     out.write("\n],\n" + '"benchmarks": ' + json.dumps(list(specs.values()), indent=2) + "}\n")
-    return Exported(rows, len(seen["models"]), scores, len(seen["benchmarks"]))
+    return tally.exported()
 
 
 def _json_benchmark(score: ScoreFacts) -> dict[str, Any]:

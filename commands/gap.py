@@ -22,9 +22,9 @@ async def _models(
     """Both models; an unknown name raises with suggestions, the same model twice is refused."""
     pair = []
     for name in (name_a, name_b):
-        if normalize(name) not in found.models:
+        if (key := normalize(name)) not in found.models:
             await resolve_model(conn, name)  # raises UserError naming the closest models
-        pair.append(found.models[normalize(name)])
+        pair.append(found.models[key])
     a, b = pair
     if a.id == b.id:
         raise UserError(f"Both names are {a.name}: give two different models.")
