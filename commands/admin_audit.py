@@ -45,7 +45,7 @@ async def undo(request: Request, db: Database) -> Reply:
         await audit.revert(change, entry)
     return Reply(
         title=f"Undone: #{entry.id} {entry.action}",
-        body=f"{len(entry.changes)} row change(s) reverted.",
+        body=f"{entry.row_count:,} row change(s) reverted.",
     )
 
 
@@ -78,7 +78,7 @@ async def audit_log(request: Request, db: Database) -> Reply:
                 e.at.strftime("%Y-%m-%d %H:%M"),
                 e.actor,
                 e.action,
-                str(len(e.changes)),
+                f"{e.row_count:,}",
                 f"by #{e.undone_by}" if e.undone_by else "",
             )
             for e in entries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
-from storage.changes import TABLES, Change, from_json
+from storage.changes import TABLES, Change, from_json, rows_changed
 
 a = schema.audit
 
@@ -24,6 +25,10 @@ class AuditEntry:
     action: str
     changes: list[dict[str, Any]]
     undone_by: int | None
+
+    @property
+    def row_count(self) -> int:
+        return rows_changed(self.changes)
 
 
 def _entry(row: Any) -> AuditEntry:
@@ -52,28 +57,71 @@ async def latest_undoable(conn: AsyncConnection, actor: str) -> AuditEntry | Non
     return None if row is None else _entry(row)
 
 
+def _span(change: dict[str, Any]) -> tuple[int, int]:
+    """The ids an audited change covers: one row's id, or a run of ids (first, last)."""
+    return (change["first"], change["last"]) if "op" in change else (change["id"], change["id"])
+
+
+class _Touched:
+    """The rows one audit entry changed, by table: single ids and runs of ids."""
+
+    def __init__(self, changes: list[dict[str, Any]]) -> None:
+        self.ids: dict[str, set[int]] = defaultdict(set)
+        self.runs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for c in changes:
+            if "op" in c:
+                self.runs[c["table"]].append(_span(c))
+            else:
+                self.ids[c["table"]].add(c["id"])
+
+    def by(self, change: dict[str, Any]) -> bool:
+        """Whether `change` (of a later entry) touches one of these rows."""
+        first, last = _span(change)
+        table = change["table"]
+        if any(a <= last and first <= b for a, b in self.runs.get(table, ())):
+            return True
+        ids = self.ids.get(table, set())
+        if last - first < len(ids):
+            return any(i in ids for i in range(first, last + 1))
+        return any(first <= i <= last for i in ids)
+
+
 async def blocking_entry(conn: AsyncConnection, entry: AuditEntry) -> AuditEntry | None:
-    """A later, still standing change to one of the same rows (undo that first)."""
-    touched = {(c["table"], c["id"]) for c in entry.changes}
-    later = await conn.execute(
-        select(a).where(a.c.id > entry.id, a.c.undone_by.is_(None)).order_by(a.c.id)
-    )
+    """A later, still standing change to one of the same rows (undo that first).
+
+    An undo does not count: it cancels an entry that came after this one (one before it
+    that touched these rows could not have been undone while this one stood).
+    """
+    touched = _Touched(entry.changes)
+    standing = a.c.undone_by.is_(None) & ~a.c.action.startswith("undo")
+    later = await conn.execute(select(a).where(a.c.id > entry.id, standing).order_by(a.c.id))
     for row in later:
-        if any((c["table"], c["id"]) in touched for c in row.changes):
+        if any(touched.by(c) for c in row.changes):
             return _entry(row)
     return None
+
+
+def _kind(change: dict[str, Any]) -> str:
+    if "op" in change:
+        return "ids"  # a bulk insert's run of ids (undo never reverts an undo's deletions)
+    return "inserted" if change["before"] is None else "row"
 
 
 async def revert(change: Change, entry: AuditEntry) -> None:
     """Apply an entry's row changes backwards; the revert is itself audited.
 
-    A run of inserts into one table (an import's rows) is deleted in chunks, not row by row.
+    A run of inserts into one table (an import's rows) is deleted in one statement or in
+    chunks, not row by row.
     """
     change.undoes = entry.id
-    runs = groupby(reversed(entry.changes), key=lambda c: (c["table"], c["before"] is None))
-    for (name, inserted), run in runs:
+    runs = groupby(reversed(entry.changes), key=lambda c: (c["table"], _kind(c)))
+    for (name, kind), run in runs:
         table = TABLES[name]
-        if inserted:
+        if kind == "ids":
+            for c in run:
+                await change.delete_run(table, c["first"], c["last"])
+            continue
+        if kind == "inserted":
             await change.delete_many(table, [row["id"] for row in run])
             continue
         for row in run:

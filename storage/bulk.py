@@ -23,7 +23,7 @@ from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, updat
 from storage import schema
 from storage.benchmarks import BENCHMARK_COLUMNS
 from storage.bulk_plan import ImportPlan, NewModel, NewScore, Ref
-from storage.changes import FULL_AUDIT, Change, EventHook, to_json
+from storage.changes import Change, EventHook, to_json
 from storage.models import release_label
 
 PAGE = 5_000  # rows per executemany: bounded memory, few round trips
@@ -102,20 +102,6 @@ def _driver_insert(
     return compiled.string, params
 
 
-def _audit_after(columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
-    """A new row as the audit log keeps it (dates as ISO text), made fast for bulk rows."""
-    dated = [i for i, name in enumerate(columns) if name in ("released", "reported_on")]
-
-    def after(row: tuple[Any, ...]) -> dict[str, Any]:
-        values = list(row)
-        for i in dated:
-            if values[i] is not None:
-                values[i] = values[i].isoformat()
-        return dict(zip(columns, values, strict=True))
-
-    return after
-
-
 # Values bound to one multi-row INSERT on SQLite: about 1,000 rows (the limit is 32,766 from
 # SQLite 3.32, 999 before; a prepared statement of 3,000 rows holds some 15 MB more).
 SQLITE_VARIABLES = 10_000 if sqlite3.sqlite_version_info >= (3, 32) else 999
@@ -160,18 +146,17 @@ async def insert_many(
     audit: bool = True,
     encoded: tuple[str, ...] = (),
 ) -> Sequence[int]:
-    """Insert `count` rows (values in `columns` order) in pages; audit each; return the ids.
+    """Insert `count` rows (values in `columns` order) in pages; return their ids.
 
-    The audit keeps each new row's values, except in a large import (over `FULL_AUDIT`
-    rows), where it keeps each row's id (enough for undo) and the values stay in the table
-    and in the batch's events: a 100,000-row import then costs tens, not hundreds, of MB.
+    The audit keeps the ids, as runs (`Change.inserted`): enough for undo, while the values
+    stay in the table and in the batch's events.
     """
     if count == 0:
         return []
     ids = await reserve_ids(change, table, count)
+    if audit:
+        change.inserted(table, ids)
     sql, params = _driver_insert(change, table, ("id", *columns), encoded)
-    after = _audit_after(("id", *columns))
-    full = len(change.rows) + count <= FULL_AUDIT
     numbered = ((i, *row) for i, row in zip(ids, rows, strict=True))
     size = _page_size(change, len(columns) + 1)
     writing: asyncio.Future[None] | None = None  # the page the database is writing now
@@ -182,16 +167,6 @@ async def insert_many(
                 await writing
             writing = asyncio.ensure_future(_executemany(change, sql, prepared))
             await asyncio.sleep(0)  # let it reach the database before preparing the next
-            if audit:
-                change.rows.extend(
-                    {
-                        "table": table.name,
-                        "id": row[0],
-                        "before": None,
-                        "after": after(row) if full else None,
-                    }
-                    for row in page
-                )
         if writing is not None:
             await writing
     finally:

@@ -277,9 +277,39 @@ async def test_undo_takes_a_large_import_back_in_chunks(db: Database, ask: Ask) 
     report = await run(db, "\n".join(lines) + "\n", actor=CONSOLE_CALLER.actor)
     assert report.written is not None and report.written.scores == 21_000
     assert (await ask("/race")).plain_text() != race_before
+    written = report.written
+    rows = written.organizations * 2 + written.models * 2 + written.scores  # each with its name
+    assert f"{rows:,}" in (await ask("/admin audit limit:1")).plain_text()
+    async with db.read() as conn:
+        entry = (
+            await conn.execute(select(schema.audit.c.changes).order_by(schema.audit.c.id.desc()))
+        ).first()
+    assert entry is not None and len(entry.changes) <= 5  # runs of ids, not 35,080 rows
     reply = await ask("/admin undo")
     assert not reply.is_error, reply.body
+    assert f"{rows:,} row change(s) reverted" in reply.plain_text()
     after = await snapshot(db)
     for table in ("organizations", "models", "names", "scores", "benchmarks"):
         assert after[table] == before[table], table
     assert (await ask("/race")).plain_text() == race_before
+
+
+async def test_undo_of_an_import_waits_for_a_later_edit_of_one_of_its_rows(
+    db: Database, ask: Ask
+) -> None:
+    """An import's audit keeps its new rows as runs of ids: a later change inside a run blocks."""
+    report = await run(db, GOOD, actor=CONSOLE_CALLER.actor)
+    assert report.written is not None
+    edit = await ask("/admin model edit Kimi-K9 params:1000")
+    assert not edit.is_error, edit.body
+    async with db.read() as conn:
+        ids = [
+            r.id for r in await conn.execute(select(schema.audit.c.id).order_by(schema.audit.c.id))
+        ]
+    before = await snapshot(db)
+    refused = await ask(f"/admin undo {ids[-2]}")
+    assert refused.is_error and f"#{ids[-1]}" in refused.plain_text()
+    assert await snapshot(db) == before
+    assert not (await ask("/admin undo")).is_error  # the edit first
+    assert not (await ask(f"/admin undo {ids[-2]}")).is_error  # then the import
+    assert "Kimi-K9" not in (await ask("/leaderboard FrontierSWE", MEMBER)).plain_text()
