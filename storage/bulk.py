@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -28,7 +28,6 @@ from storage.models import release_label
 
 PAGE = 5_000  # rows per executemany: bounded memory, few round trips
 MEMO = 4_096  # converted values remembered per column
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -61,45 +60,48 @@ async def reserve_ids(change: Change, table: Table, count: int) -> Sequence[int]
     return range(start, start + count)
 
 
+def _converter(step: Callable[[Any], Any], remember: bool) -> Callable[[Any], Any]:
+    """A bind processor that leaves None alone; remembered when its values are hashable."""
+
+    def convert(value: Any) -> Any:
+        return None if value is None else step(value)
+
+    return lru_cache(maxsize=MEMO)(convert) if remember else convert
+
+
 def _driver_insert(
     change: Change, table: Table, columns: tuple[str, ...], encoded: tuple[str, ...] = ()
-) -> tuple[str, Callable[[tuple[Any, ...]], tuple[Any, ...]]]:
-    """The dialect's INSERT text and a function turning a row into its driver parameters.
+) -> tuple[str, Callable[[list[tuple[Any, ...]]], list[tuple[Any, ...]]]]:
+    """The dialect's INSERT text and a function turning a page of rows into driver rows.
 
     The column types' own bind processors convert values (dates, JSON, UTC times), so the
-    rows are stored exactly as SQLAlchemy would store them, without its per-row overhead;
-    a converted value is remembered (bulk rows repeat their dates and flags). The JSON
-    columns named in `encoded` are given as JSON text already.
+    rows are stored exactly as SQLAlchemy would store them, without its per-row overhead:
+    a page is converted a column at a time, and a converted value is remembered (bulk rows
+    repeat their dates and flags). The JSON columns named in `encoded` are JSON text already.
     """
     dialect = change.conn.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     names = list(compiled.positiontup or ())
     where = [columns.index(name) for name in names]
     in_order = where == list(range(len(columns)))
-    steps: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = [
-        (i, step, {} if not isinstance(table.c[name].type, JSON) else None)
+    steps = [
+        (i, _converter(step, not isinstance(table.c[name].type, JSON)))
         for i, name in enumerate(names)
         if name not in encoded
         and (step := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
 
-    def params(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        values = list(row) if in_order else [row[i] for i in where]
-        for i, step, memo in steps:
-            value = values[i]
-            if value is None:
-                continue
-            if memo is None:
-                values[i] = step(value)
-            elif (done := memo.get(value, _MISSING)) is not _MISSING:
-                values[i] = done
-            else:
-                if len(memo) >= MEMO:
-                    memo.clear()
-                values[i] = memo[value] = step(value)
-        return tuple(values)
+    def prepare(page: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        if in_order and not steps:
+            return page
+        cells: list[Any] = list(zip(*page, strict=True))
+        if not in_order:
+            cells = [cells[i] for i in where]
+        for i, convert in steps:
+            cells[i] = map(convert, cells[i])
+        return list(zip(*cells, strict=True))
 
-    return compiled.string, params
+    return compiled.string, prepare
 
 
 # Values bound to one multi-row INSERT on SQLite: about 1,000 rows (the limit is 32,766 from
@@ -145,24 +147,27 @@ async def insert_many(
     *,
     audit: bool = True,
     encoded: tuple[str, ...] = (),
+    ids: Sequence[int] | None = None,
 ) -> Sequence[int]:
-    """Insert `count` rows (values in `columns` order) in pages; return their ids.
+    """Insert `count` rows (values in `columns` order) in pages; return their ids (taken
+    here unless given: see `reserve_ids`).
 
     The audit keeps the ids, as runs (`Change.inserted`): enough for undo, while the values
     stay in the table and in the batch's events.
     """
     if count == 0:
         return []
-    ids = await reserve_ids(change, table, count)
+    if ids is None:
+        ids = await reserve_ids(change, table, count)
     if audit:
         change.inserted(table, ids)
-    sql, params = _driver_insert(change, table, ("id", *columns), encoded)
+    sql, prepare = _driver_insert(change, table, ("id", *columns), encoded)
     numbered = ((i, *row) for i, row in zip(ids, rows, strict=True))
     size = _page_size(change, len(columns) + 1)
     writing: asyncio.Future[None] | None = None  # the page the database is writing now
     try:
         while page := list(islice(numbered, size)):
-            prepared = [params(row) for row in page]  # while the previous page is written
+            prepared = prepare(page)  # while the previous page is written
             if writing is not None:
                 await writing
             writing = asyncio.ensure_future(_executemany(change, sql, prepared))
@@ -244,7 +249,11 @@ async def _models(change: Change, models: list[NewModel], orgs: dict[str, int]) 
 
 
 async def _scores(
-    change: Change, scores: list[NewScore], models: dict[str, int], benchmarks: dict[str, int]
+    change: Change,
+    scores: list[NewScore],
+    models: dict[str, int],
+    benchmarks: dict[str, int],
+    ids: Sequence[int],
 ) -> None:
     rows = (
         (
@@ -261,7 +270,7 @@ async def _scores(
         )
         for s in scores
     )
-    await insert_many(change, schema.scores, SCORE_COLUMNS, rows, len(scores))
+    await insert_many(change, schema.scores, SCORE_COLUMNS, rows, len(scores), ids=ids)
 
 
 async def _updates(change: Change, plan: ImportPlan) -> None:
@@ -328,25 +337,41 @@ def _events(plan: ImportPlan, at: datetime, batch: str) -> Iterator[tuple[Any, .
             )
 
 
-async def append_events(change: Change, plan: ImportPlan, batch: str) -> int:
-    """Insert the batch's events in pages; hooks see the batch once, through its first event."""
-    count = len(plan.models) + len(plan.scores) + len(plan.changed_scores)
-    if count == 0:
-        return 0
-    ids = await insert_many(
+def _event_count(plan: ImportPlan) -> int:
+    return len(plan.models) + len(plan.scores) + len(plan.changed_scores)
+
+
+async def _insert_events(change: Change, plan: ImportPlan, batch: str, ids: Sequence[int]) -> None:
+    await insert_many(
         change,
         schema.events,
         EVENT_COLUMNS,
         _events(plan, change.at, batch),
-        count,
+        len(ids),
         audit=False,
         encoded=("payload",),
+        ids=ids,
     )
-    change.event_ids.extend(ids)
+
+
+async def _together(change: Change, *writes: Awaitable[None]) -> None:
+    """Independent inserts: on SQLite their pages interleave in the driver's thread, so one
+    is made ready in Python while SQLite writes the other; elsewhere one after another,
+    since a connection runs one statement at a time."""
+    if change.conn.dialect.name == "sqlite":
+        await asyncio.gather(*writes)
+    else:
+        for write in writes:
+            await write
+
+
+async def _run_hooks(change: Change, event_ids: Sequence[int]) -> None:
+    """Hooks see an import's batch once, through its first event."""
+    change.event_ids.extend(event_ids)
     hooks: Sequence[EventHook] = getattr(change, "_hooks", ())  # the db's on_event hooks
-    for hook in hooks:
-        await hook(change, ids[0])
-    return count
+    if event_ids:
+        for hook in hooks:
+            await hook(change, event_ids[0])
 
 
 async def write_plan(change: Change, plan: ImportPlan, batch: str) -> Written:
@@ -375,9 +400,16 @@ async def write_plan(change: Change, plan: ImportPlan, batch: str) -> Written:
         change, plan.models, {o.key: i for o, i in zip(orgs, org_ids, strict=True)}
     )
     benchmarks = {key: i for (key, _), i in zip(plan.benchmarks, benchmark_ids, strict=True)}
-    await _scores(change, plan.scores, models, benchmarks)
+    score_ids = await reserve_ids(change, schema.scores, len(plan.scores))
+    event_ids = await reserve_ids(change, schema.events, _event_count(plan))
+    await _together(
+        change,
+        _scores(change, plan.scores, models, benchmarks, score_ids),
+        _insert_events(change, plan, batch, event_ids),  # events: Python; scores: SQLite
+    )
     await _updates(change, plan)
-    events = await append_events(change, plan, batch)
+    await _run_hooks(change, event_ids)
+    events = len(event_ids)
     return Written(
         len(benchmark_ids), len(org_ids), len(models), len(plan.scores), len(plan.updates), events
     )

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from commands.clock import FixedClock
 from commands.context import CONSOLE_CALLER
 from commands.dispatch import Dispatcher
+from commands.importing import import_bytes
 from storage.db import Database
 from storage.setup import prepare
 from tests.conftest import NOW, snapshot
@@ -89,3 +90,38 @@ async def test_a_refused_write_changes_nothing_on_postgresql(postgres: Database)
 
 async def test_the_dataset_loads_once_on_postgresql(postgres: Database) -> None:
     assert await prepare(postgres, NOW) is False
+
+
+IMPORT = "model,organization,country,release_date,benchmark,score,source,weights,date\n" + "".join(
+    f"Bulk-{i},{'Zhipu AI' if i % 2 else 'OpenAI'},{'CN' if i % 2 else 'US'},"
+    f"2026-{i % 9 + 1:02d}-15,{bench},{(i * 7) % 90 + 5}.5,https://example.org/bulk/{i},"
+    f"{'open' if i % 3 else 'closed'},2026-10-0{i % 9 + 1}\n"
+    for i in range(400)
+    for bench in ("FrontierSWE", "PostTrainBench")
+)
+AFTER_IMPORT = ("/race", "/race FrontierSWE", "/gap Bulk-1 Bulk-2", "/leaderboard PostTrainBench")
+
+
+async def test_an_import_and_its_undo_answer_the_same_on_postgresql(
+    postgres: Database, db: Database
+) -> None:
+    """The bulk writer's PostgreSQL branch: ids from the sequences, executemany pages."""
+    on_pg, on_sqlite = Dispatcher(postgres, FixedClock(NOW)), Dispatcher(db, FixedClock(NOW))
+    before = await snapshot(postgres)
+    reports = [
+        await import_bytes(
+            database, "bulk.csv", IMPORT.encode(), actor=CONSOLE_CALLER.actor, now=NOW
+        )
+        for database in (db, postgres)
+    ]
+    assert [r.text().split("batch")[0] for r in reports] == [
+        reports[0].text().split("batch")[0]
+    ] * 2
+    assert reports[1].written is not None and reports[1].written.scores == 800
+    for line in (*AFTER_IMPORT, "/admin undo", *AFTER_IMPORT):
+        expected = await on_sqlite.run_line(line, CONSOLE_CALLER)
+        answer = await on_pg.run_line(line, CONSOLE_CALLER)
+        assert answer.plain_text() == expected.plain_text(), line
+    after = await snapshot(postgres)
+    for table in ("organizations", "models", "names", "scores", "benchmarks"):
+        assert after[table] == before[table], table
