@@ -79,6 +79,7 @@ class Checker:
         self.seen: dict[tuple[Ref, Ref, str], NewScore] = {}
         self.updated_pairs: set[tuple[int, int]] = set()
         self.updates: dict[tuple[str, int], RowUpdate] = {}
+        self.pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}  # new reports by pair
         self.models_by_id = {m.id: m for m in snapshot.models.values()}
         self.keys: dict[str, str] = {}
 
@@ -115,6 +116,8 @@ class Checker:
             self.new_models[new_model.key] = new_model
             self.result.plan.models.append(new_model)
         self._fill(model_ref, fills)
+        if score_status == "added":  # its model's release date, for now (a row may fill it)
+            self.result.plan.scores[-1].released = self._owner(model_ref).released
         if new_model is not None or score_status == "added":
             return "added"
         return "updated" if fills or score_status == "updated" else "unchanged"
@@ -298,6 +301,10 @@ class Checker:
         )
         self.seen[seen_key] = score
         if known is None:
+            reports = self.pairs.setdefault((model, bench_ref), [])
+            # current for now if it is the pair's first report; `finish` ranks them all
+            score.is_current = not reports and (model, bench_ref) not in self.snap.scores
+            reports.append(score)
             self.result.plan.scores.append(score)
             return "added"
         if (known.value, known.stderr) == (line.value, line.stderr) and (
@@ -342,9 +349,7 @@ class Checker:
         give scores their model's release date (storage.schema.scores)."""
         self.seen.clear()
         self._follow_release_dates()
-        pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}
-        for score in self.result.plan.scores:
-            pairs.setdefault((score.model, score.benchmark), []).append(score)
+        pairs = self.pairs
         known = self.snap.scores
         for pair, news in pairs.items():
             if pair not in known:  # only new reports: nothing stored to update
@@ -356,14 +361,12 @@ class Checker:
             self._rank(pair, [])
         return self.result
 
+    def _owner(self, model: Ref) -> KnownModel | NewModel:
+        return self.models_by_id[model] if isinstance(model, int) else self.new_models[model]
+
     def _follow_release_dates(self) -> None:
         for score in self.result.plan.scores:
-            owner = (
-                self.models_by_id[score.model]
-                if isinstance(score.model, int)
-                else self.new_models[score.model]
-            )
-            score.released = owner.released
+            score.released = self._owner(score.model).released
         dated = {
             model_id: update.after["released"]
             for (table, model_id), update in self.updates.items()

@@ -1,8 +1,9 @@
 """File import: `racewatch import FILE` and `/admin import`, for CSV, JSON and Epoch's ECI file.
 
-All or nothing: every row is checked first; unless every row is valid (or `skip_invalid`
-leaves the bad ones out) nothing is written. One transaction, one audit entry (so
-`/admin undo` takes the import back), one event batch.
+All or nothing: unless every row is valid (or `skip_invalid` leaves the bad ones out),
+nothing stays written. Rows are written a chunk at a time while the next are checked (SQLite
+writes in its own thread meanwhile), in one transaction that a bad row rolls back; one audit
+entry (so `/admin undo` takes the import back), one event batch.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import gc
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +23,13 @@ from commands.errors import UserError
 from commands.import_check import Checker, Rejection
 from commands.import_formats import Parsed, RawRow, read_file
 from storage.benchmarks import get_benchmark
-from storage.bulk import Written, write_plan
-from storage.bulk_plan import load_snapshot
+from storage.bulk import PlanWriter, Written
+from storage.bulk_plan import ImportPlan, load_snapshot
 from storage.changes import Change
 from storage.db import Database
 
 PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would help
+CHUNK = 8000  # rows checked between two writes
 SHOWN = 20  # rejected rows listed in a reply; the rest are counted
 
 
@@ -121,6 +123,20 @@ async def _leaders(change: Change, ids: set[int]) -> dict[int, str | None]:
     return leaders
 
 
+async def _before_writing(
+    change: Change, writer: PlanWriter, plan: ImportPlan, leaders: dict[int, str | None]
+) -> None:
+    """The leading country of each known benchmark the plan touches, before its scores land."""
+    fresh = {b for b in plan.benchmarks_touched if isinstance(b, int) and b not in leaders}
+    if fresh:
+        await writer.pages.settle()
+        leaders |= await _leaders(change, fresh)
+
+
+class _Refused(Exception):
+    """Raised inside the write to roll back the rows written before a bad row turned up."""
+
+
 async def _lead_events(change: Change, before: dict[int, str | None], batch: str) -> list[str]:
     """A change of the leading country on a benchmark is an event of its own (same batch)."""
     after = await _leaders(change, set(before))
@@ -157,7 +173,9 @@ async def import_bytes(
     parsed = read_file(filename, data, benchmark=benchmark)
     at = now or datetime.now(UTC)
     batch = f"import-{uuid.uuid4().hex[:12]}"
-    with _collector_paused():
+    report = ImportReport(filename, parsed.kind, Counter(), [], parsed.skipped.rows)
+    report.skip_invalid = skip_invalid
+    with _collector_paused(), suppress(_Refused):
         async with db.write(actor, f"import {filename}", at) as change:
             checker = Checker(
                 await load_snapshot(change.conn),
@@ -166,28 +184,36 @@ async def import_bytes(
                 today=at.date(),
                 actor=actor,
             )
-            for raw in _rows(parsed, progress):
-                checker.add(raw)
-            checked = checker.finish()
-            del checker  # the snapshot and row index: free them before writing
-            report = ImportReport(
-                filename,
-                parsed.kind,
-                checked.counts,
-                checked.rejected,
-                parsed.skipped.rows,
-                checked.notes,
-                skip_invalid=skip_invalid,
-            )
-            if parsed.ignored_columns:
-                report.notes.insert(0, f"ignored column(s): {', '.join(parsed.ignored_columns)}")
-            if (checked.rejected and not skip_invalid) or checked.plan.empty:
-                return report
-            touched = {b for b in checked.plan.benchmarks_touched if isinstance(b, int)}
-            before = await _leaders(change, touched)
-            report.written = await write_plan(change, checked.plan, batch)
+            plan = checker.result.plan
+            writer = PlanWriter(change, plan, batch)
+            leaders: dict[int, str | None] = {}
+            try:
+                for number, raw in enumerate(_rows(parsed, progress), 1):
+                    checker.add(raw)  # rows are written a chunk at a time while checking goes on
+                    if number % CHUNK == 0 and (skip_invalid or not checker.result.rejected):
+                        await _before_writing(change, writer, plan, leaders)
+                        await writer.write_new()
+                checked = checker.finish()
+                del checker  # the snapshot and row index: free them before writing the rest
+                report.counts, report.rejected, report.notes = (
+                    checked.counts,
+                    checked.rejected,
+                    checked.notes,
+                )
+                if parsed.ignored_columns:
+                    ignored = ", ".join(parsed.ignored_columns)
+                    report.notes.insert(0, f"ignored column(s): {ignored}")
+                if checked.rejected and not skip_invalid:
+                    raise _Refused  # nothing stays written
+                if plan.empty:
+                    return report
+                await _before_writing(change, writer, plan, leaders)
+                report.written = await writer.finish()
+            except BaseException:
+                writer.pages.abandon()
+                raise
             report.batch = batch
-            report.lead_changes = await _lead_events(change, before, batch)
+            report.lead_changes = await _lead_events(change, leaders, batch)
     return report
 
 

@@ -15,6 +15,7 @@ from storage import schema
 from storage.changes import TABLES, Change, from_json, rows_changed
 
 a = schema.audit
+PARENTS_FIRST = schema.metadata.sorted_tables
 
 
 @dataclass(frozen=True)
@@ -101,27 +102,19 @@ async def blocking_entry(conn: AsyncConnection, entry: AuditEntry) -> AuditEntry
     return None
 
 
-def _kind(change: dict[str, Any]) -> str:
-    if "op" in change:
-        return "ids"  # a bulk insert's run of ids (undo never reverts an undo's deletions)
-    return "inserted" if change["before"] is None else "row"
-
-
 async def revert(change: Change, entry: AuditEntry) -> None:
     """Apply an entry's row changes backwards; the revert is itself audited.
 
-    A run of inserts into one table (an import's rows) is deleted in one statement or in
-    chunks, not row by row.
+    Rows inserted one by one are deleted in chunks; a bulk import's runs of ids are deleted
+    a run per statement, children before parents (its chunks interleave the tables).
     """
     change.undoes = entry.id
-    runs = groupby(reversed(entry.changes), key=lambda c: (c["table"], _kind(c)))
-    for (name, kind), run in runs:
+    rows = [c for c in entry.changes if "op" not in c]
+    for (name, inserted), run in groupby(
+        reversed(rows), key=lambda c: (c["table"], c["before"] is None)
+    ):
         table = TABLES[name]
-        if kind == "ids":
-            for c in run:
-                await change.delete_run(table, c["first"], c["last"])
-            continue
-        if kind == "inserted":
+        if inserted:
             await change.delete_many(table, [row["id"] for row in run])
             continue
         for row in run:
@@ -131,3 +124,6 @@ async def revert(change: Change, entry: AuditEntry) -> None:
                 values = from_json(table, row["before"])
                 values.pop("id", None)
                 await change.update(table, row["id"], values)
+    runs = [c for c in entry.changes if "op" in c]  # undo never reverts an undo's deletions
+    for c in sorted(runs, key=lambda c: -PARENTS_FIRST.index(TABLES[c["table"]])):
+        await change.delete_run(TABLES[c["table"]], c["first"], c["last"])

@@ -77,6 +77,8 @@ class NewModel:
     params_b: float | None
     context_tokens: int | None
     source: str
+    id: int = 0  # once written (storage.bulk.PlanWriter)
+    written: tuple[Any, ...] = ()  # its facts as written, to correct them if a row fills one
 
 
 @dataclass(slots=True)
@@ -94,6 +96,8 @@ class NewScore:
     is_current: bool = False
     row: int = 0  # the file's row that gave it
     released: date | None = None  # the model's, once every row is checked (a row may fill it)
+    id: int = 0  # once written (storage.bulk.PlanWriter)
+    written: tuple[Any, ...] = ()  # (is_current, released) as written, corrected at the end
 
 
 @dataclass(slots=True)

@@ -75,6 +75,7 @@ class Change:
         self.rows: list[dict[str, Any]] = []
         self.event_ids: list[int] = []
         self.undoes: int | None = None  # the audit entry this change reverts, if any
+        self._runs: dict[str, dict[str, Any]] = {}  # each table's latest run of inserted ids
         self._hooks = hooks
 
     async def insert(self, table: Table, values: Mapping[str, Any]) -> int:
@@ -121,9 +122,18 @@ class Change:
         Undo needs only the ids; the values are in the table and the import's events. An
         entry of a 100,000-row import is then a few bytes, not 10 MB of JSON.
         """
-        self.rows.extend(
-            {"table": table.name, "op": "insert", "first": a, "last": b} for a, b in id_runs(ids)
-        )
+        for first, last in id_runs(ids):
+            run = self._runs.get(table.name)
+            if run is not None and run["last"] + 1 == first:
+                run["last"] = last  # the next chunk of the same import: one run
+                continue
+            run = self._runs[table.name] = {
+                "table": table.name,
+                "op": "insert",
+                "first": first,
+                "last": last,
+            }
+            self.rows.append(run)
 
     async def delete_many(self, table: Table, ids: Sequence[int]) -> None:
         """Delete rows by id a chunk at a time (an undone import may be 10^5 rows), audited

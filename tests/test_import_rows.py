@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from commands import importing
 from commands.context import CONSOLE_CALLER
 from commands.errors import UserError
 from commands.importing import import_bytes
@@ -24,6 +27,14 @@ GOOD = (
     + "Kimi-K9,Moonshot AI,CN,2026-11-20,PostTrainBench,30.5,https://example.org/k9,open,\n"
     + "GPT-5.5,OpenAI,US,,SWE-Marathon,20.0,https://example.org/gpt,,2026-11-01\n"
 )
+
+
+@pytest.fixture(autouse=True, params=["whole", "row by row"])
+def chunk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: the file written at the end, and written after every row checked
+    (as a big file is, a chunk at a time), where later rows change rows already written."""
+    if request.param == "row by row":
+        monkeypatch.setattr(importing, "CHUNK", 1)
 
 
 async def run(db: Database, text: str, **options: Any) -> Any:
@@ -313,3 +324,51 @@ async def test_undo_of_an_import_waits_for_a_later_edit_of_one_of_its_rows(
     assert not (await ask("/admin undo")).is_error  # the edit first
     assert not (await ask(f"/admin undo {ids[-2]}")).is_error  # then the import
     assert "Kimi-K9" not in (await ask("/leaderboard FrontierSWE", MEMBER)).plain_text()
+
+
+LATER_ROWS_CHANGE_EARLIER_ONES = HEADER + (
+    # X is new and undated; its second row dates it and says open weights; its third row is a
+    # newer report from another source of a pair already written, and becomes current.
+    "X-1,Moonshot AI,CN,,FrontierSWE,80.0,https://example.org/x-a,,2026-10-01\n"
+    "X-1,Moonshot AI,CN,2026-09-20,PostTrainBench,31.0,https://example.org/x-a,open,\n"
+    "X-1,Moonshot AI,CN,,FrontierSWE,81.0,https://example.org/x-b,,2026-10-10\n"
+    # Opus-4.8 (seeded, undated) gets a new report, then a later row dates it.
+    "Opus-4.8,Anthropic,US,,PostTrainBench,40.0,https://example.org/o-a,,2026-10-02\n"
+    "Opus-4.8,Anthropic,US,2026-05-01,SWE-Marathon,20.0,https://example.org/o-a,,2026-10-02\n"
+)
+
+
+async def test_rows_written_early_end_as_if_written_at_the_end(
+    db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big file is written a chunk at a time: later rows that date a model, fill its facts
+    or report a pair anew correct the rows already written, so the tables end the same."""
+    whole_path = tmp_path / "whole.db"
+    shutil.copy(db_path, whole_path)
+    whole = Database(f"sqlite:///{whole_path}")
+    try:
+        monkeypatch.setattr(importing, "CHUNK", 10_000)
+        await run(whole, LATER_ROWS_CHANGE_EARLIER_ONES)
+        expected = await snapshot(whole)
+    finally:
+        await whole.close()
+    monkeypatch.setattr(importing, "CHUNK", 1)
+    await run(db, LATER_ROWS_CHANGE_EARLIER_ONES)
+    got = await snapshot(db)
+    for table in ("models", "names", "scores", "organizations", "audit"):
+        assert got[table] == expected[table], table
+
+    def without_batch(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        return [row[:8] + row[9:] for row in rows]  # each import has its own batch id
+
+    assert without_batch(got["events"]) == without_batch(expected["events"])
+    async with db.read() as conn:
+        s, m = schema.scores, schema.models
+        x = (await conn.execute(select(m.c.released, m.c.weights).where(m.c.name == "X-1"))).one()
+        current = (
+            await conn.execute(
+                select(s.c.value, s.c.released).where(s.c.source.like("%x-%"), s.c.is_current)
+            )
+        ).all()
+    assert (str(x.released), x.weights) == ("2026-09-20", "open")
+    assert sorted((v, str(r)) for v, r in current) == [(31.0, "2026-09-20"), (81.0, "2026-09-20")]
