@@ -29,7 +29,7 @@ from storage.changes import Change
 from storage.db import Database
 
 PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would help
-CHUNK = 8000  # rows checked between two writes
+CHUNK = 4_000  # rows checked between two writes
 SHOWN = 20  # rejected rows listed in a reply; the rest are counted
 
 

@@ -205,11 +205,11 @@ async def _updates(change: Change, plan: ImportPlan) -> None:
         await change.conn.execute(statement, params)
 
 
-def _events(plan: ImportPlan, at: datetime, batch: str) -> Iterator[tuple[Any, ...]]:
-    """One event per new model and per new or changed score, made as they are written."""
+def _release_events(models: list[NewModel], at: datetime, batch: str) -> Iterator[tuple[Any, ...]]:
+    """One event per new model, with its facts as they end (a later row may fill one)."""
     labels: dict[tuple[Any, Any], str] = {}  # release dates and facts repeat across models
     facts: dict[tuple[Any, Any], str] = {}
-    for m in plan.models:
+    for m in models:
         if (when := labels.get(key := (m.released, m.release_precision))) is None:
             when = labels[key] = release_label(*key)
         if (payload := facts.get(key := (m.released, m.weights))) is None:
@@ -225,24 +225,29 @@ def _events(plan: ImportPlan, at: datetime, batch: str) -> Iterator[tuple[Any, .
             batch,
             payload,
         )
+
+
+def _score_events(
+    scores: list[NewScore], status: str, at: datetime, batch: str
+) -> Iterator[tuple[Any, ...]]:
+    """One event per new or changed score: nothing in it changes once its row is checked."""
     quoted: dict[str, str] = {}  # each source as JSON text (a model's rows share theirs)
-    for status, scores in (("added", plan.scores), ("updated", plan.changed_scores)):
-        for s in scores:
-            if (source := quoted.get(s.source)) is None:
-                source = quoted[s.source] = json.dumps(s.source)
-            yield (
-                "score",
-                at,
-                f"{s.model_name} scored {s.value:g} on {s.benchmark_name}",
-                s.model_name,
-                s.organization,
-                s.country,
-                s.benchmark_name,
-                batch,
-                # json.dumps of {value, source, status, reported_on}, made a few times faster
-                f'{{"value": {float(s.value)!r}, "source": {source}, "status": "{status}", '
-                f'"reported_on": "{s.reported_on.isoformat()}"}}',
-            )
+    for s in scores:
+        if (source := quoted.get(s.source)) is None:
+            source = quoted[s.source] = json.dumps(s.source)
+        yield (
+            "score",
+            at,
+            f"{s.model_name} scored {s.value:g} on {s.benchmark_name}",
+            s.model_name,
+            s.organization,
+            s.country,
+            s.benchmark_name,
+            batch,
+            # json.dumps of {value, source, status, reported_on}, made a few times faster
+            f'{{"value": {float(s.value)!r}, "source": {source}, "status": "{status}", '
+            f'"reported_on": "{s.reported_on.isoformat()}"}}',
+        )
 
 
 DEPTH = 8  # pages queued in SQLite's thread at most (about 10 MB of parameters)
@@ -307,6 +312,7 @@ class PlanWriter:
         self.org_ids: dict[Ref, int] = {}
         self.model_ids: dict[Ref, int] = {}
         self.done = Written(0, 0, 0, 0, 0, 0)  # plan rows written so far
+        self.event_ids: list[int] = []
 
     async def _ids(self, table: Table, count: int) -> Sequence[int]:
         if self.change.conn.dialect.name != "sqlite":
@@ -399,6 +405,7 @@ class PlanWriter:
             for s in scores
         ]
         await self._insert(schema.scores, SCORE_COLUMNS, rows, ids)
+        await self._events(_score_events(scores, "added", self.change.at, self.batch), len(scores))
         self.done = Written(
             len(plan.benchmarks), len(plan.organizations), len(plan.models), len(plan.scores), 0, 0
         )
@@ -430,29 +437,32 @@ class PlanWriter:
             ]
             await conn.execute(statement, params)
 
+    async def _events(self, events: Iterable[tuple[Any, ...]], count: int) -> None:
+        ids = await self._ids(schema.events, count)
+        await self._insert(
+            schema.events, EVENT_COLUMNS, events, ids, audit=False, encoded=("payload",)
+        )
+        self.event_ids.extend(ids)
+
     async def finish(self) -> Written:
         """Write the rest, correct what later rows changed, update, append the events."""
         await self.write_new()
-        plan = self.plan
-        count = len(plan.models) + len(plan.scores) + len(plan.changed_scores)
-        event_ids = await self._ids(schema.events, count)
-        events = _events(plan, self.change.at, self.batch)
-        # made in Python while SQLite writes the last pages of scores
-        await self._insert(
-            schema.events, EVENT_COLUMNS, events, event_ids, audit=False, encoded=("payload",)
-        )
+        plan, at, batch = self.plan, self.change.at, self.batch
+        await self._events(_release_events(plan.models, at, batch), len(plan.models))
+        changed = plan.changed_scores
+        await self._events(_score_events(changed, "updated", at, batch), len(changed))
         await self.pages.settle()
         await self._correct()
         await _updates(self.change, plan)
-        self.change.event_ids.extend(event_ids)
+        self.change.event_ids.extend(self.event_ids)
         hooks: Sequence[EventHook] = getattr(self.change, "_hooks", ())  # the db's on_event hooks
-        for hook in hooks if event_ids else ():
-            await hook(self.change, event_ids[0])  # the batch, once
+        for hook in hooks if self.event_ids else ():
+            await hook(self.change, min(self.event_ids))  # the batch, once
         return Written(
             len(plan.benchmarks),
             len(plan.organizations),
             len(plan.models),
             len(plan.scores),
             len(plan.updates),
-            count,
+            len(self.event_ids),
         )
