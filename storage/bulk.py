@@ -16,7 +16,7 @@ import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain, islice
 from typing import Any
@@ -232,9 +232,12 @@ def _score_events(
 ) -> Iterator[tuple[Any, ...]]:
     """One event per new or changed score: nothing in it changes once its row is checked."""
     quoted: dict[str, str] = {}  # each source as JSON text (a model's rows share theirs)
+    days: dict[date, str] = {}
     for s in scores:
         if (source := quoted.get(s.source)) is None:
             source = quoted[s.source] = json.dumps(s.source)
+        if (day := days.get(s.reported_on)) is None:
+            day = days[s.reported_on] = s.reported_on.isoformat()
         yield (
             "score",
             at,
@@ -246,7 +249,7 @@ def _score_events(
             batch,
             # json.dumps of {value, source, status, reported_on}, made a few times faster
             f'{{"value": {float(s.value)!r}, "source": {source}, "status": "{status}", '
-            f'"reported_on": "{s.reported_on.isoformat()}"}}',
+            f'"reported_on": "{day}"}}',
         )
 
 
@@ -313,6 +316,7 @@ class PlanWriter:
         self.model_ids: dict[Ref, int] = {}
         self.done = Written(0, 0, 0, 0, 0, 0)  # plan rows written so far
         self.event_ids: list[int] = []
+        self.statements: dict[tuple[str, tuple[str, ...]], tuple[str, Prepare]] = {}
 
     async def _ids(self, table: Table, count: int) -> Sequence[int]:
         if self.change.conn.dialect.name != "sqlite":
@@ -340,7 +344,10 @@ class PlanWriter:
             return
         if audit:
             self.change.inserted(table, ids)
-        sql, prepare = _driver_insert(self.change, table, columns, encoded)
+        key = (table.name, columns)
+        if (statement := self.statements.get(key)) is None:  # its converters remember values
+            statement = self.statements[key] = _driver_insert(self.change, table, columns, encoded)
+        sql, prepare = statement
         size = _page_size(self.change, len(columns) + 1)
         rows = iter(rows)
         for start in range(0, len(ids), size):
