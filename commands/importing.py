@@ -169,14 +169,27 @@ async def import_bytes(
     now: datetime | None = None,
     progress: bool = False,
 ) -> ImportReport:
-    """Check every row, then write all valid rows in one transaction (or nothing)."""
+    """Check every row and write the valid ones in one transaction (or nothing)."""
     parsed = read_file(filename, data, benchmark=benchmark)
-    at = now or datetime.now(UTC)
-    batch = f"import-{uuid.uuid4().hex[:12]}"
     report = ImportReport(filename, parsed.kind, Counter(), [], parsed.skipped.rows)
     report.skip_invalid = skip_invalid
-    with _collector_paused(), suppress(_Refused):
-        async with db.write(actor, f"import {filename}", at) as change:
+    with _collector_paused():  # back on once the import's objects are gone, not still to walk
+        await _import(db, parsed, report, benchmark, actor, now or datetime.now(UTC), progress)
+    return report
+
+
+async def _import(
+    db: Database,
+    parsed: Parsed,
+    report: ImportReport,
+    benchmark: str | None,
+    actor: str,
+    at: datetime,
+    progress: bool,
+) -> None:
+    batch = f"import-{uuid.uuid4().hex[:12]}"
+    with suppress(_Refused):
+        async with db.write(actor, f"import {report.filename}", at) as change:
             checker = Checker(
                 await load_snapshot(change.conn),
                 parsed.benchmarks,
@@ -187,10 +200,11 @@ async def import_bytes(
             plan = checker.result.plan
             writer = PlanWriter(change, plan, batch)
             leaders: dict[int, str | None] = {}
+            keep_writing = report.skip_invalid
             try:
                 for number, raw in enumerate(_rows(parsed, progress), 1):
                     checker.add(raw)  # rows are written a chunk at a time while checking goes on
-                    if number % CHUNK == 0 and (skip_invalid or not checker.result.rejected):
+                    if number % CHUNK == 0 and (keep_writing or not checker.result.rejected):
                         await _before_writing(change, writer, plan, leaders)
                         await writer.write_new()
                 checked = checker.finish()
@@ -203,10 +217,10 @@ async def import_bytes(
                 if parsed.ignored_columns:
                     ignored = ", ".join(parsed.ignored_columns)
                     report.notes.insert(0, f"ignored column(s): {ignored}")
-                if checked.rejected and not skip_invalid:
+                if checked.rejected and not report.skip_invalid:
                     raise _Refused  # nothing stays written
                 if plan.empty:
-                    return report
+                    return
                 await _before_writing(change, writer, plan, leaders)
                 report.written = await writer.finish()
             except BaseException:
@@ -214,7 +228,6 @@ async def import_bytes(
                 raise
             report.batch = batch
             report.lead_changes = await _lead_events(change, leaders, batch)
-    return report
 
 
 async def import_file(
