@@ -253,7 +253,7 @@ def _score_events(
         )
 
 
-DEPTH = 8  # pages queued in SQLite's thread at most (about 10 MB of parameters)
+DEPTH = 8  # pages queued in SQLite's thread at most (up to 240,000 bound values)
 
 
 class _Pages:
