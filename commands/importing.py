@@ -129,7 +129,7 @@ async def _before_writing(
     """The leading country of each known benchmark the plan touches, before its scores land."""
     fresh = {b for b in plan.benchmarks_touched if isinstance(b, int) and b not in leaders}
     if fresh:
-        await writer.pages.settle()
+        await writer.settle()
         leaders |= await _leaders(change, fresh)
 
 
@@ -171,8 +171,9 @@ async def import_bytes(
 ) -> ImportReport:
     """Check every row and write the valid ones in one transaction (or nothing)."""
     parsed = read_file(filename, data, benchmark=benchmark)
-    report = ImportReport(filename, parsed.kind, Counter(), [], parsed.skipped.rows)
-    report.skip_invalid = skip_invalid
+    report = ImportReport(
+        filename, parsed.kind, Counter(), [], parsed.skipped.rows, skip_invalid=skip_invalid
+    )
     with _collector_paused():  # back on once the import's objects are gone, not still to walk
         await _import(db, parsed, report, benchmark, actor, now or datetime.now(UTC), progress)
     return report
@@ -200,11 +201,10 @@ async def _import(
             plan = checker.result.plan
             writer = PlanWriter(change, plan, batch)
             leaders: dict[int, str | None] = {}
-            keep_writing = report.skip_invalid
             try:
                 for number, raw in enumerate(_rows(parsed, progress), 1):
                     checker.add(raw)  # rows are written a chunk at a time while checking goes on
-                    if number % CHUNK == 0 and (keep_writing or not checker.result.rejected):
+                    if number % CHUNK == 0 and (report.skip_invalid or not checker.result.rejected):
                         await _before_writing(change, writer, plan, leaders)
                         await writer.write_new()
                 checked = checker.finish()
@@ -224,7 +224,7 @@ async def _import(
                 await _before_writing(change, writer, plan, leaders)
                 report.written = await writer.finish()
             except BaseException:
-                writer.pages.abandon()
+                writer.abandon()
                 raise
             report.batch = batch
             report.lead_changes = await _lead_events(change, leaders, batch)

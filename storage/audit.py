@@ -124,6 +124,6 @@ async def revert(change: Change, entry: AuditEntry) -> None:
                 values = from_json(table, row["before"])
                 values.pop("id", None)
                 await change.update(table, row["id"], values)
-    runs = [c for c in entry.changes if "op" in c]  # undo never reverts an undo's deletions
+    runs = [c for c in entry.changes if c.get("op") == "insert"]  # an undo is never undone
     for c in sorted(runs, key=lambda c: -PARENTS_FIRST.index(TABLES[c["table"]])):
         await change.delete_run(TABLES[c["table"]], c["first"], c["last"])

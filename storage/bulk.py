@@ -145,17 +145,10 @@ async def _executemany(change: Change, sql: str, rows: list[tuple[Any, ...]]) ->
     await driver.execute(_rows_sql(sql, width, len(rows)), list(chain.from_iterable(rows)))
 
 
-MODEL_COLUMNS = (
-    "name",
-    "org_id",
-    "released",
-    "release_precision",
-    "params_b",
-    "context_tokens",
-    "weights",
-    "access",
-    "source",
-)  # the five facts in `_model_facts` order
+# The columns a later row of the import may still change once a row is written.
+MODEL_FACTS = ("released", "release_precision", "params_b", "context_tokens", "weights")
+SCORE_FACTS = ("is_current", "released")
+MODEL_COLUMNS = ("name", "org_id", *MODEL_FACTS, "access", "source")
 SCORE_COLUMNS = (
     "model_id",
     "benchmark_id",
@@ -165,8 +158,7 @@ SCORE_COLUMNS = (
     "reported_on",
     "source",
     "added_by",
-    "is_current",
-    "released",
+    *SCORE_FACTS,
 )
 EVENT_COLUMNS = (
     "kind",
@@ -196,13 +188,19 @@ async def _updates(change: Change, plan: ImportPlan) -> None:
             }
         )
     for (name, columns), params in groups.items():
-        table = schema.metadata.tables[name]
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values({c: bindparam(c) for c in columns})
-        )
-        await change.conn.execute(statement, params)
+        await _update_by_id(change, schema.metadata.tables[name], columns, params)
+
+
+async def _update_by_id(
+    change: Change, table: Table, columns: tuple[str, ...], params: list[dict[str, Any]]
+) -> None:
+    """`UPDATE table SET columns WHERE id = :row_id` for each dict of `params`, in one call."""
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({c: bindparam(c) for c in columns})
+    )
+    await change.conn.execute(statement, params)
 
 
 def _release_events(models: list[NewModel], at: datetime, batch: str) -> Iterator[tuple[Any, ...]]:
@@ -285,10 +283,12 @@ class _Pages:
 
 
 def _model_facts(m: NewModel) -> tuple[Any, ...]:
+    """Its `MODEL_FACTS`, in order."""
     return m.released, m.release_precision, m.params_b, m.context_tokens, m.weights
 
 
 def _score_facts(s: NewScore) -> tuple[Any, ...]:
+    """Its `SCORE_FACTS`, in order."""
     return s.is_current, s.released
 
 
@@ -317,6 +317,14 @@ class PlanWriter:
         self.done = Written(0, 0, 0, 0, 0, 0)  # plan rows written so far
         self.event_ids: list[int] = []
         self.statements: dict[tuple[str, tuple[str, ...]], tuple[str, Prepare]] = {}
+
+    async def settle(self) -> None:
+        """Wait for the pages sent so far: before any other statement on the connection."""
+        await self.pages.settle()
+
+    def abandon(self) -> None:
+        """On an error (the transaction rolls back): drop the pages not yet written."""
+        self.pages.abandon()
 
     async def _ids(self, table: Table, count: int) -> Sequence[int]:
         if self.change.conn.dialect.name != "sqlite":
@@ -419,30 +427,20 @@ class PlanWriter:
 
     async def _correct(self) -> None:
         """Rows written before a later row changed them get their final values."""
-        conn = self.change.conn
         models = [m for m in self.plan.models if m.written != _model_facts(m)]
         if models:
-            columns = ("released", "release_precision", "params_b", "context_tokens", "weights")
-            statement = (
-                update(schema.models)
-                .where(schema.models.c.id == bindparam("row_id"))
-                .values({c: bindparam(c) for c in columns})
-            )
             params = [
-                {"row_id": m.id, **dict(zip(columns, _model_facts(m), strict=True))} for m in models
+                {"row_id": m.id, **dict(zip(MODEL_FACTS, _model_facts(m), strict=True))}
+                for m in models
             ]
-            await conn.execute(statement, params)
+            await _update_by_id(self.change, schema.models, MODEL_FACTS, params)
         scores = [s for s in self.plan.scores if s.written != _score_facts(s)]
         if scores:
-            statement = (
-                update(schema.scores)
-                .where(schema.scores.c.id == bindparam("row_id"))
-                .values(is_current=bindparam("current"), released=bindparam("released"))
-            )
             params = [
-                {"row_id": s.id, "current": s.is_current, "released": s.released} for s in scores
+                {"row_id": s.id, **dict(zip(SCORE_FACTS, _score_facts(s), strict=True))}
+                for s in scores
             ]
-            await conn.execute(statement, params)
+            await _update_by_id(self.change, schema.scores, SCORE_FACTS, params)
 
     async def _events(self, events: Iterable[tuple[Any, ...]], count: int) -> None:
         ids = await self._ids(schema.events, count)
