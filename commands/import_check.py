@@ -76,7 +76,8 @@ class Checker:
         self.new_orgs: dict[str, NewOrganization] = {}
         self.new_models: dict[str, NewModel] = {}
         self.new_benchmarks: dict[str, BenchmarkRow] = {}
-        self.seen: dict[tuple[Ref, Ref, str], NewScore] = {}
+        self.dated: set[Ref] = set()  # models given a release date by a later row
+        self.changed: dict[int, NewScore] = {}  # the file's report on a stored score, by id
         self.updated_pairs: set[tuple[int, int]] = set()
         self.updates: dict[tuple[str, int], RowUpdate] = {}
         self.pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}  # new reports by pair
@@ -256,6 +257,8 @@ class Checker:
                 update.after[k] = v
         for k, v in fills.items():
             setattr(target, k, v)
+        if "released" in fills:
+            self.dated.add(ref)
 
     def _score(
         self,
@@ -270,21 +273,23 @@ class Checker:
         assert line.value is not None
         bench_ref: Ref = bench.id if bench.id else normalize(bench.name)
         reported = line.reported_on or self.today
-        seen_key = (model, bench_ref, line.source)
-        if (first := self.seen.get(seen_key)) is not None:
-            if (first.value, first.stderr) == (line.value, line.stderr) and (
-                line.reported_on is None or first.reported_on == line.reported_on
-            ):
-                return "unchanged"
-            raise UserError(
-                f"row {first.row} gives {model_name} on {bench.name} from the same "
-                "source a different score: keep one of the two rows."
-            )
+        pair = (model, bench_ref)
         known = (
             self.snap.scores.get((model, bench_ref), {}).get(line.source)
             if isinstance(model, int) and isinstance(bench_ref, int)
             else None
         )
+        reports = self.pairs.get(pair)
+        earlier = self.changed.get(known.id) if known else self._same_source(reports, line.source)
+        if earlier is not None:
+            if (earlier.value, earlier.stderr) == (line.value, line.stderr) and (
+                line.reported_on is None or earlier.reported_on == line.reported_on
+            ):
+                return "unchanged"
+            raise UserError(
+                f"row {earlier.row} gives {model_name} on {bench.name} from the same "
+                "source a different score: keep one of the two rows."
+            )
         self.result.plan.benchmarks_touched.add(bench_ref)
         score = NewScore(
             model,
@@ -299,14 +304,15 @@ class Checker:
             bench.name,
             row=number,
         )
-        self.seen[seen_key] = score
         if known is None:
-            reports = self.pairs.setdefault((model, bench_ref), [])
-            # current for now if it is the pair's first report; `finish` ranks them all
-            score.is_current = not reports and (model, bench_ref) not in self.snap.scores
+            if reports is None:
+                reports = self.pairs[pair] = []
+                # current for now if it is the pair's first report; `finish` ranks the others
+                score.is_current = pair not in self.snap.scores
             reports.append(score)
             self.result.plan.scores.append(score)
             return "added"
+        self.changed[known.id] = score
         if (known.value, known.stderr) == (line.value, line.stderr) and (
             line.reported_on is None or known.reported_on == line.reported_on
         ):
@@ -316,6 +322,14 @@ class Checker:
         assert isinstance(model, int) and isinstance(bench_ref, int)
         self.updated_pairs.add((model, bench_ref))
         return "updated"
+
+    @staticmethod
+    def _same_source(reports: list[NewScore] | None, source: str) -> NewScore | None:
+        """An earlier new report of the pair from `source` (a pair has few reports)."""
+        for report in reports or ():
+            if report.source == source:
+                return report
+        return None
 
     def _update_score(
         self, known: KnownScore, value: float, stderr: float | None, reported: date
@@ -347,12 +361,12 @@ class Checker:
     def finish(self) -> Checked:
         """Mark the newest report of each touched pair current (ties: the last written), and
         give scores their model's release date (storage.schema.scores)."""
-        self.seen.clear()
+        self.changed.clear()
         self._follow_release_dates()
         pairs = self.pairs
         known = self.snap.scores
         for pair, news in pairs.items():
-            if pair not in known:  # only new reports: nothing stored to update
+            if pair not in known and len(news) > 1:  # a lone new report is current already
                 self._rank(pair, news)
         for pair in sorted((p for p in pairs if p in known), key=_pair_key):
             self.updated_pairs.discard(pair)  # type: ignore[arg-type,unused-ignore]
@@ -365,8 +379,10 @@ class Checker:
         return self.models_by_id[model] if isinstance(model, int) else self.new_models[model]
 
     def _follow_release_dates(self) -> None:
-        for score in self.result.plan.scores:
-            score.released = self._owner(score.model).released
+        if self.dated:  # scores take their model's date when added: follow later fills
+            for score in self.result.plan.scores:
+                if score.model in self.dated:
+                    score.released = self._owner(score.model).released
         dated = {
             model_id: update.after["released"]
             for (table, model_id), update in self.updates.items()

@@ -104,14 +104,14 @@ def parse_window(text: str) -> Window:
     return Window(start.day, end.last_day)
 
 
-def _text(option: Option, raw: Any, limit: int) -> str:
+def _text(name: str, raw: Any, limit: int) -> str:
     value = str(raw).strip()
     if not value:
-        raise UserError(f"`{option.name}` is empty: give a value.")
+        raise UserError(f"`{name}` is empty: give a value.")
     if len(value) > limit:
-        raise UserError(f"`{option.name}` is {len(value)} characters long; the limit is {limit}.")
+        raise UserError(f"`{name}` is {len(value)} characters long; the limit is {limit}.")
     if _CONTROL.search(value):
-        raise UserError(f"`{option.name}` contains control characters; use plain text.")
+        raise UserError(f"`{name}` contains control characters; use plain text.")
     return value
 
 
@@ -154,7 +154,7 @@ def _boolean(option: Option, raw: Any) -> bool:
 
 def parse_source(raw: Any, name: str = "source") -> str:
     """An http(s) URL or a plain citation; other URL schemes are refused."""
-    value = _text(Option(name, ""), raw, MAX_SOURCE)
+    value = _text(name, raw, MAX_SOURCE)
     if value.isascii() and _PLAIN_WEB_URL.match(value):
         return value
     if "://" in value or _DANGEROUS_SCHEME.match(value):
@@ -188,9 +188,9 @@ def convert(option: Option, raw: Any) -> Any:
         return _choice(option, raw)
     kind = option.type
     if kind is OptionType.STRING:
-        return _text(option, raw, MAX_STRING)
+        return _text(option.name, raw, MAX_STRING)
     if kind is OptionType.TEXT:
-        return _text(option, raw, MAX_TEXT)
+        return _text(option.name, raw, MAX_TEXT)
     if kind is OptionType.NUMBER:
         return _number(option, raw)
     if kind is OptionType.INTEGER:

@@ -231,22 +231,25 @@ def _score_events(
     """One event per new or changed score: nothing in it changes once its row is checked."""
     quoted: dict[str, str] = {}  # each source as JSON text (a model's rows share theirs)
     days: dict[date, str] = {}
+    shown: dict[float, tuple[str, str]] = {}  # each value as said, and as JSON (they repeat)
     for s in scores:
         if (source := quoted.get(s.source)) is None:
             source = quoted[s.source] = json.dumps(s.source)
         if (day := days.get(s.reported_on)) is None:
             day = days[s.reported_on] = s.reported_on.isoformat()
+        if (value := shown.get(s.value)) is None or not s.value:  # 0.0 == -0.0: said apart
+            value = shown[s.value] = (f"{s.value:g}", repr(float(s.value)))
         yield (
             "score",
             at,
-            f"{s.model_name} scored {s.value:g} on {s.benchmark_name}",
+            f"{s.model_name} scored {value[0]} on {s.benchmark_name}",
             s.model_name,
             s.organization,
             s.country,
             s.benchmark_name,
             batch,
             # json.dumps of {value, source, status, reported_on}, made a few times faster
-            f'{{"value": {float(s.value)!r}, "source": {source}, "status": "{status}", '
+            f'{{"value": {value[1]}, "source": {source}, "status": "{status}", '
             f'"reported_on": "{day}"}}',
         )
 
