@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import chain, islice
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
@@ -72,14 +72,15 @@ def _converter(step: Callable[[Any], Any], remember: bool) -> Callable[[Any], An
     return lru_cache(maxsize=MEMO)(convert) if remember else convert
 
 
-Prepare = Callable[[Sequence[int], list[tuple[Any, ...]]], list[tuple[Any, ...]]]
+Columns = list[Sequence[Any]]  # a page's values a column at a time, in the statement's order
+Prepare = Callable[[Sequence[int], list[tuple[Any, ...]]], Columns]
 
 
 def _driver_insert(
     change: Change, table: Table, columns: tuple[str, ...], encoded: tuple[str, ...] = ()
 ) -> tuple[str, Prepare]:
     """The dialect's INSERT text (of the id, then `columns`) and a function turning a page's
-    ids and rows into driver rows.
+    ids and rows into the driver's values, a column at a time.
 
     The column types' own bind processors convert values (dates, JSON, UTC times), so the
     rows are stored exactly as SQLAlchemy would store them, without its per-row overhead:
@@ -99,13 +100,13 @@ def _driver_insert(
         and (step := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
 
-    def prepare(ids: Sequence[int], page: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        cells: list[Any] = [ids, *zip(*page, strict=True)]
+    def prepare(ids: Sequence[int], page: list[tuple[Any, ...]]) -> Columns:
+        cells: Columns = [ids, *zip(*page, strict=True)]
         if not in_order:
             cells = [cells[i] for i in where]
         for i, convert in steps:
-            cells[i] = map(convert, cells[i])
-        return list(zip(*cells, strict=True))
+            cells[i] = list(map(convert, cells[i]))
+        return cells
 
     return compiled.string, prepare
 
@@ -131,18 +132,21 @@ def _rows_sql(sql: str, width: int, count: int) -> str:
     return sql + f", {one}" * (count - 1)
 
 
-async def _executemany(change: Change, sql: str, rows: list[tuple[Any, ...]]) -> None:
+async def _executemany(change: Change, sql: str, columns: Columns) -> None:
     """One driver call per page. On SQLite straight to aiosqlite (the same connection and
     transaction), as one multi-row INSERT: SQLite then inserts the page without taking
     Python's lock once per row, so checking and encoding go on while it writes (and
     SQLAlchemy's adapter would keep about 150 bytes per row until commit)."""
     if change.conn.dialect.name != "sqlite":
-        await change.conn.exec_driver_sql(sql, rows)
+        await change.conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
         return
     raw = await change.conn.get_raw_connection()
     driver: Any = raw.driver_connection
-    width = len(rows[0])
-    await driver.execute(_rows_sql(sql, width, len(rows)), list(chain.from_iterable(rows)))
+    width, count = len(columns), len(columns[0])
+    values: list[Any] = [None] * (width * count)  # row after row, laid out a column at a time
+    for i, column in enumerate(columns):
+        values[i::width] = column
+    await driver.execute(_rows_sql(sql, width, count), values)
 
 
 # The columns a later row of the import may still change once a row is written.
@@ -268,10 +272,10 @@ class _Pages:
         self.depth = DEPTH if change.conn.dialect.name == "sqlite" else 1
         self.pending: deque[asyncio.Future[None]] = deque()
 
-    async def send(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    async def send(self, sql: str, columns: Columns) -> None:
         while len(self.pending) >= self.depth:
             await self.pending.popleft()
-        self.pending.append(asyncio.ensure_future(_executemany(self.change, sql, rows)))
+        self.pending.append(asyncio.ensure_future(_executemany(self.change, sql, columns)))
         await asyncio.sleep(0)  # let it reach the driver before Python goes on
 
     async def settle(self) -> None:
