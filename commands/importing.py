@@ -9,15 +9,15 @@ entry (so `/admin undo` takes the import back), one event batch.
 from __future__ import annotations
 
 import asyncio
-import gc
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from commands.bulk_mode import bulk_mode
 from commands.curation import leading_country
 from commands.errors import UserError
 from commands.import_check import Checker, Rejection
@@ -93,19 +93,6 @@ class ImportReport:
         return "\n".join(lines)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """An import makes a million small objects that live until it ends: the cyclic garbage
-    collector would walk them over and over for nothing (5% of a 20,000-row import)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _rows(parsed: Parsed, progress: bool) -> Iterator[RawRow]:
     if not progress or parsed.estimate < PROGRESS_FROM:
         return parsed.rows
@@ -174,7 +161,7 @@ async def import_bytes(
     report = ImportReport(
         filename, parsed.kind, Counter(), [], parsed.skipped.rows, skip_invalid=skip_invalid
     )
-    with _collector_paused():  # back on once the import's objects are gone, not still to walk
+    with bulk_mode():  # ends once the import's objects are gone, not still to walk
         await _import(db, parsed, report, benchmark, actor, now or datetime.now(UTC), progress)
     return report
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import shutil
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from commands import importing
+from commands import bulk_mode, importing
 from commands.context import CONSOLE_CALLER
 from commands.errors import UserError
 from commands.importing import import_bytes
@@ -372,3 +375,23 @@ async def test_rows_written_early_end_as_if_written_at_the_end(
         ).all()
     assert (str(x.released), x.weights) == ("2026-09-20", "open")
     assert sorted((v, str(r)) for v, r in current) == [(31.0, "2026-09-20"), (81.0, "2026-09-20")]
+
+
+async def test_imports_tune_the_interpreter_only_while_the_last_one_runs(db: Database) -> None:
+    """During imports the collector pauses and threads switch sooner (SQLite's thread waits
+    less for Python's lock); overlapping imports restore the settings when the last ends."""
+    seen: list[tuple[bool, float]] = []
+
+    async def watch(change: Change, first_event: int) -> None:
+        seen.append((gc.isenabled(), sys.getswitchinterval()))
+
+    db.on_event(watch)
+    interval = sys.getswitchinterval()
+    other = GOOD.replace("Kimi-K9", "Kimi-K10").replace("k9", "k10")
+    reports = await asyncio.gather(run(db, GOOD), run(db, other))
+    assert all(r.written is not None for r in reports)
+    assert len(seen) >= 2 and set(seen) == {(False, min(bulk_mode.SWITCH_INTERVAL, interval))}
+    assert gc.isenabled() and sys.getswitchinterval() == interval
+    with pytest.raises(UserError):
+        await run(db, "not,a,header\n1,2,3\n")
+    assert gc.isenabled() and sys.getswitchinterval() == interval
