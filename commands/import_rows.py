@@ -29,11 +29,14 @@ class Column:
     def __init__(self, option: Option) -> None:
         self.option = option
         self.name = option.name
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[str | None, Any] = {}
 
     def get(self, values: dict[str, str]) -> Any:
-        """The converted value, or None when blank; raises `UserError` saying how to write it."""
-        raw = values.get(self.name, "")
+        """The row's value in this column, typed (see `convert`)."""
+        return self.convert(values.get(self.name))
+
+    def convert(self, raw: str | None) -> Any:
+        """The typed value, or None when blank; raises `UserError` saying how to write it."""
         value = self.memo.get(raw, _MISSING)
         if value is _MISSING:
             value = None if not raw or raw.isspace() else convert(self.option, raw)
@@ -149,19 +152,7 @@ def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
     for name, value in (("model", model), ("organization", organization), ("source", source)):
         if value is None:
             raise UserError(f"`{name}` is empty: every row needs it.")
-    column = BENCHMARK.get(values)
-    value = SCORE.get(values)
-    if value is not None and (column or default_benchmark) is None:
-        raise UserError(
-            "`score` needs its benchmark: fill the benchmark column, or name the "
-            "file's one benchmark with --benchmark NAME."
-        )
-    if column is not None and value is None:
-        raise UserError(
-            f"`score` is empty: give the score on {column}, or leave benchmark "
-            "empty too for a row that only describes a model."
-        )
-    benchmark = (column or default_benchmark) if value is not None else None
+    benchmark, value, stderr, reported = _measure(values, default_benchmark)
     return Line(  # by position, in field order: a third of the cost of keywords, per row
         model,
         organization,
@@ -172,14 +163,44 @@ def read_line(values: dict[str, str], default_benchmark: str | None) -> Line:
         context_tokens,
         benchmark,
         value,
-        STDERR.get(values) if "stderr" in values else None,
+        stderr,
         source,
-        _reported(values) if "date" in values else None,
+        reported,
         _spec(values, benchmark) if HIGHER.name in values else None,
         cited or source,
     )
 
 
-def _reported(values: dict[str, str]) -> date | None:
-    reported: PartialDate | None = REPORTED.get(values)
-    return reported.day if reported is not None else None
+_MEASURE_MEMO: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
+
+
+def _measure(values: dict[str, str], default_benchmark: str | None) -> tuple[Any, ...]:
+    """A row's benchmark, score, stderr and report date, typed; remembered by their text
+    (a file's scores repeat their benchmark, date and often their value)."""
+    get = values.get
+    key = (get("benchmark"), get("score"), get("stderr"), get("date"), default_benchmark)
+    found = _MEASURE_MEMO.get(key)
+    if found is None:
+        column = BENCHMARK.convert(key[0])
+        value = SCORE.convert(key[1])
+        if value is not None and (column or default_benchmark) is None:
+            raise UserError(
+                "`score` needs its benchmark: fill the benchmark column, or name the "
+                "file's one benchmark with --benchmark NAME."
+            )
+        if column is not None and value is None:
+            raise UserError(
+                f"`score` is empty: give the score on {column}, or leave benchmark "
+                "empty too for a row that only describes a model."
+            )
+        reported: PartialDate | None = REPORTED.convert(key[3])
+        found = (
+            (column or default_benchmark) if value is not None else None,
+            value,
+            STDERR.convert(key[2]),
+            reported.day if reported is not None else None,
+        )
+        if len(_MEASURE_MEMO) >= _MEMO_SIZE:
+            _MEASURE_MEMO.clear()
+        _MEASURE_MEMO[key] = found
+    return found
