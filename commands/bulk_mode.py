@@ -6,7 +6,8 @@ aiosqlite's thread, and makes a million small objects that live until it ends:
   20,000-row import), so it pauses;
 - SQLite's thread needs Python's lock back after each page it writes, and by default waits
   up to 5 ms for the checking thread to let go of it: with 2 ms it keeps up (a 100,000-row
-  import measured 7% faster; benchmarks/import.py).
+  import measured 4-8% faster than with 5 ms, in batches of runs side by side; 1 and 3 ms
+  did as well as 2; benchmarks/import.py).
 """
 
 from __future__ import annotations

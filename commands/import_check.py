@@ -31,6 +31,7 @@ from storage.bulk_plan import (
 from storage.names import normalize
 from storage.rows import BenchmarkRow
 
+MANY_REPORTS = 16  # reports of one pair in a file past which they are indexed by source
 MODEL_FACTS = ("released", "release_precision", "weights", "params_b", "context_tokens")
 
 
@@ -81,6 +82,7 @@ class Checker:
         self.updated_pairs: set[tuple[int, int]] = set()
         self.updates: dict[tuple[str, int], RowUpdate] = {}
         self.pairs: dict[tuple[Ref, Ref], list[NewScore]] = {}  # new reports by pair
+        self.by_source: dict[tuple[Ref, Ref], dict[str, NewScore]] = {}  # for many reports
         self.models_by_id = {m.id: m for m in snapshot.models.values()}
         self.keys: dict[str, str] = {}
 
@@ -280,7 +282,7 @@ class Checker:
             else None
         )
         reports = self.pairs.get(pair)
-        earlier = self.changed.get(known.id) if known else self._same_source(reports, line.source)
+        earlier = self.changed.get(known.id) if known else self._same_source(pair, line.source)
         if earlier is not None:
             if (earlier.value, earlier.stderr) == (line.value, line.stderr) and (
                 line.reported_on is None or earlier.reported_on == line.reported_on
@@ -310,6 +312,8 @@ class Checker:
                 # current for now if it is the pair's first report; `finish` ranks the others
                 score.is_current = pair not in self.snap.scores
             reports.append(score)
+            if (index := self.by_source.get(pair)) is not None:
+                index[score.source] = score
             self.result.plan.scores.append(score)
             return "added"
         self.changed[known.id] = score
@@ -323,13 +327,19 @@ class Checker:
         self.updated_pairs.add((model, bench_ref))
         return "updated"
 
-    @staticmethod
-    def _same_source(reports: list[NewScore] | None, source: str) -> NewScore | None:
-        """An earlier new report of the pair from `source` (a pair has few reports)."""
-        for report in reports or ():
-            if report.source == source:
-                return report
-        return None
+    def _same_source(self, pair: tuple[Ref, Ref], source: str) -> NewScore | None:
+        """An earlier new report of the pair from `source`: a pair has a few reports, looked
+        through in turn, or an index by source once it has many."""
+        reports = self.pairs.get(pair, ())
+        if len(reports) < MANY_REPORTS:
+            for report in reports:
+                if report.source == source:
+                    return report
+            return None
+        index = self.by_source.get(pair)
+        if index is None:  # kept up to date by `_score` from now on
+            index = self.by_source[pair] = {r.source: r for r in reports}
+        return index.get(source)
 
     def _update_score(
         self, known: KnownScore, value: float, stderr: float | None, reported: date

@@ -135,6 +135,30 @@ async def test_rows_must_agree_with_each_other(db: Database) -> None:
     assert report.counts["unchanged"] == 1
 
 
+async def test_a_pair_reported_by_many_sources_keeps_each_and_spots_repeats(
+    db: Database, ask: Ask
+) -> None:
+    """Past a few reports of one pair the checker looks sources up by index: same answers."""
+    reports = [
+        f"A,Moonshot AI,CN,,FrontierSWE,{50 + i},https://example.org/s{i},,2026-10-{i + 1:02d}\n"
+        for i in range(25)
+    ]
+    text = HEADER + "".join(reports)
+    text += "A,Moonshot AI,CN,,FrontierSWE,99,https://example.org/s20,,\n"  # s20 said 70
+    text += "A,Moonshot AI,CN,,FrontierSWE,72,https://example.org/s22,,\n"  # a repeat of s22
+    text += "A,Moonshot AI,CN,,FrontierSWE,60,https://example.org/s3,,\n"  # s3 said 53
+    report = await run(db, text, skip_invalid=True)
+    reasons = {r.number: r.reason for r in report.rejected}
+    assert set(reasons) == {26, 28}
+    assert "row 21 gives A on FrontierSWE from the same source a different score" in reasons[26]
+    assert "row 4 gives A on FrontierSWE" in reasons[28]
+    assert (report.counts["added"], report.counts["unchanged"]) == (25, 1)
+    sources = (await ask("/sources A FrontierSWE", MEMBER)).plain_text()
+    assert all(f"example.org/s{i}" in sources for i in range(25))
+    board = (await ask("/leaderboard FrontierSWE country:CN", MEMBER)).plain_text()
+    assert "74.0" in board  # the newest report (s24, 2026-10-25) is the current one
+
+
 async def test_a_new_value_from_the_same_source_is_an_update(db: Database, ask: Ask) -> None:
     await run(db, GOOD)
     changed = GOOD.replace(
