@@ -282,7 +282,11 @@ class Checker:
             else None
         )
         reports = self.pairs.get(pair)
-        earlier = self.changed.get(known.id) if known else self._same_source(pair, line.source)
+        earlier = (
+            self._same_source(pair, reports or [], line.source)
+            if known is None
+            else self.changed.get(known.id)
+        )
         if earlier is not None:
             if (earlier.value, earlier.stderr) == (line.value, line.stderr) and (
                 line.reported_on is None or earlier.reported_on == line.reported_on
@@ -327,10 +331,11 @@ class Checker:
         self.updated_pairs.add((model, bench_ref))
         return "updated"
 
-    def _same_source(self, pair: tuple[Ref, Ref], source: str) -> NewScore | None:
+    def _same_source(
+        self, pair: tuple[Ref, Ref], reports: list[NewScore], source: str
+    ) -> NewScore | None:
         """An earlier new report of the pair from `source`: a pair has a few reports, looked
         through in turn, or an index by source once it has many."""
-        reports = self.pairs.get(pair, ())
         if len(reports) < MANY_REPORTS:
             for report in reports:
                 if report.source == source:
