@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
@@ -26,7 +27,7 @@ from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, updat
 from storage import schema
 from storage.benchmarks import BENCHMARK_COLUMNS
 from storage.bulk_plan import ImportPlan, NewModel, NewScore, Ref
-from storage.changes import Change, EventHook, to_json
+from storage.changes import Change, to_json
 from storage.models import release_label
 
 PAGE = 5_000  # rows per executemany: bounded memory, few round trips
@@ -289,14 +290,8 @@ class _Pages:
         self.pending.clear()
 
 
-def _model_facts(m: NewModel) -> tuple[Any, ...]:
-    """Its `MODEL_FACTS`, in order."""
-    return m.released, m.release_precision, m.params_b, m.context_tokens, m.weights
-
-
-def _score_facts(s: NewScore) -> tuple[Any, ...]:
-    """Its `SCORE_FACTS`, in order."""
-    return s.is_current, s.released
+_model_facts: Callable[[NewModel], tuple[Any, ...]] = attrgetter(*MODEL_FACTS)
+_score_facts: Callable[[NewScore], tuple[Any, ...]] = attrgetter(*SCORE_FACTS)
 
 
 class PlanWriter:
@@ -434,20 +429,23 @@ class PlanWriter:
 
     async def _correct(self) -> None:
         """Rows written before a later row changed them get their final values."""
-        models = [m for m in self.plan.models if m.written != _model_facts(m)]
-        if models:
-            params = [
-                {"row_id": m.id, **dict(zip(MODEL_FACTS, _model_facts(m), strict=True))}
-                for m in models
-            ]
-            await _update_by_id(self.change, schema.models, MODEL_FACTS, params)
-        scores = [s for s in self.plan.scores if s.written != _score_facts(s)]
-        if scores:
-            params = [
-                {"row_id": s.id, **dict(zip(SCORE_FACTS, _score_facts(s), strict=True))}
-                for s in scores
-            ]
-            await _update_by_id(self.change, schema.scores, SCORE_FACTS, params)
+        await self._correct_rows(schema.models, MODEL_FACTS, self.plan.models, _model_facts)
+        await self._correct_rows(schema.scores, SCORE_FACTS, self.plan.scores, _score_facts)
+
+    async def _correct_rows(
+        self,
+        table: Table,
+        facts: tuple[str, ...],
+        rows: Sequence[Any],
+        now: Callable[[Any], tuple[Any, ...]],
+    ) -> None:
+        params = [
+            {"row_id": row.id, **dict(zip(facts, values, strict=True))}
+            for row in rows
+            if row.written != (values := now(row))
+        ]
+        if params:
+            await _update_by_id(self.change, table, facts, params)
 
     async def _events(self, events: Iterable[tuple[Any, ...]], count: int) -> None:
         ids = await self._ids(schema.events, count)
@@ -466,10 +464,7 @@ class PlanWriter:
         await self.pages.settle()
         await self._correct()
         await _updates(self.change, plan)
-        self.change.event_ids.extend(self.event_ids)
-        hooks: Sequence[EventHook] = getattr(self.change, "_hooks", ())  # the db's on_event hooks
-        for hook in hooks if self.event_ids else ():
-            await hook(self.change, min(self.event_ids))  # the batch, once
+        await self.change.appended(self.event_ids)
         return Written(
             len(plan.benchmarks),
             len(plan.organizations),

@@ -196,10 +196,17 @@ class Change:
             )
         )
         event_id = _new_id(result)
-        self.event_ids.append(event_id)
-        for hook in self._hooks:
-            await hook(self, event_id)
+        await self.appended([event_id])
         return event_id
+
+    async def appended(self, event_ids: Sequence[int]) -> None:
+        """Events now written in this transaction (by `event`, or a bulk writer's pages): the
+        hooks run once, with the first, and read the rest of its batch from there."""
+        if not event_ids:
+            return
+        self.event_ids.extend(event_ids)
+        for hook in self._hooks:
+            await hook(self, min(event_ids))
 
     async def finish(self) -> int | None:
         """Write the audit entry for everything changed; nothing changed writes nothing."""
