@@ -177,7 +177,7 @@ async def _import(
 ) -> None:
     batch = f"import-{uuid.uuid4().hex[:12]}"
     with suppress(_Refused):
-        async with db.write(actor, f"import {report.filename}", at) as change:
+        async with db.write(actor, f"import {report.filename}", at, bulk=True) as change:
             checker = Checker(
                 await load_snapshot(change.conn),
                 parsed.benchmarks,

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.changes import Change, EventHook
 
+log = logging.getLogger(__name__)
+
 DEFAULT_URL = "sqlite:///racewatch.db"
+WAL_AUTOCHECKPOINT = 1000  # SQLite's default: WAL pages after which a commit copies them back
 
 
 def async_url(url: str) -> str:
@@ -45,7 +50,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             "journal_mode=WAL",
             "busy_timeout=10000",
             "foreign_keys=ON",
-            "synchronous=NORMAL",
+            "synchronous=NORMAL",  # a commit is on disk at the next checkpoint
             "cache_size=-65536",
             "mmap_size=268435456",
         ):
@@ -71,6 +76,7 @@ class Database:
         reset = {"pool_reset_on_return": None} if self.is_sqlite else {}
         self.engine = create_async_engine(driver_url, **reset)
         self.event_hooks: list[EventHook] = []
+        self.checkpoints: set[asyncio.Task[None]] = set()
         if self.is_sqlite:
             database = make_url(url).database
             if database and database != ":memory:":
@@ -96,18 +102,61 @@ class Database:
                 await conn.close()
 
     @asynccontextmanager
-    async def write(self, actor: str, action: str, at: datetime) -> AsyncIterator[Change]:
-        """A transaction whose row changes go to the audit log and whose events to the hooks."""
+    async def write(
+        self, actor: str, action: str, at: datetime, *, bulk: bool = False
+    ) -> AsyncIterator[Change]:
+        """A transaction whose row changes go to the audit log and whose events to the hooks.
+
+        `bulk` (a file import) on SQLite: see `_bulk_commit`."""
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(write=True)
-            async with conn.begin():
+            commit: AbstractAsyncContextManager[object] = (
+                self._bulk_commit(conn) if bulk and self.is_sqlite else nullcontext()
+            )
+            async with commit, conn.begin():
                 change = Change(conn, actor, action, at, self.event_hooks)
                 yield change
                 await change.finish()
+
+    @asynccontextmanager
+    async def _bulk_commit(self, conn: AsyncConnection) -> AsyncIterator[None]:
+        """A big transaction's commit syncs the WAL and leaves copying it to a checkpoint
+        after: on disk when the caller hears back, without waiting for the copy.
+
+        Ordinary commits (synchronous=NORMAL) reach the disk at the next checkpoint, which
+        SQLite runs inside the commit that fills the WAL: for a 100,000-row import that is
+        70 MB copied and synced before the reply (0.5 s); syncing the WAL alone is 0.2 s.
+        The copy then runs in the background, beside readers and writers (a PASSIVE one).
+        """
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.executescript("PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;")
+        try:
+            yield
+        finally:
+            # one call, so a cancellation cannot leave the connection half restored
+            await driver.executescript(
+                f"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT};"
+            )
+            task = asyncio.create_task(self._checkpoint())
+            self.checkpoints.add(task)
+            task.add_done_callback(self.checkpoints.discard)
+
+    async def _checkpoint(self) -> None:
+        try:
+            async with self.read() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except SQLAlchemyError:  # maintenance: the next commit that fills the WAL retries it
+            log.warning("checkpoint after a bulk commit failed", exc_info=True)
 
     def on_event(self, hook: Callable[[Change, int], Awaitable[None]]) -> None:
         """Run `hook` inside the transaction of every event appended (the outbox uses it)."""
         self.event_hooks.append(hook)
 
+    async def settle(self) -> None:
+        """Wait for the checkpoints running behind bulk commits."""
+        await asyncio.gather(*self.checkpoints)
+
     async def close(self) -> None:
+        await self.settle()
         await self.engine.dispose()

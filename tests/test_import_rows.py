@@ -44,6 +44,10 @@ async def run(db: Database, text: str, **options: Any) -> Any:
     return await import_bytes(db, "rows.csv", text.encode(), now=NOW, **options)
 
 
+async def file_size(path: Path) -> int:
+    return (await asyncio.to_thread(path.stat)).st_size
+
+
 async def events(db: Database) -> list[Any]:
     async with db.read() as conn:
         return list(await conn.execute(select(schema.events).order_by(schema.events.c.id)))
@@ -419,3 +423,37 @@ async def test_imports_tune_the_interpreter_only_while_the_last_one_runs(db: Dat
     with pytest.raises(UserError):
         await run(db, "not,a,header\n1,2,3\n")
     assert gc.isenabled() and sys.getswitchinterval() == interval
+
+
+async def test_a_big_import_syncs_its_commit_and_copies_it_into_the_file_after(
+    db: Database, db_path: Path
+) -> None:
+    """An import's commit syncs the WAL (on disk when it answers) but does not copy it into
+    the database file (0.5 s for 100,000 rows): a checkpoint after the answer does; the
+    connection then writes with the ordinary settings again."""
+    seen: list[tuple[int, int]] = []
+
+    async def watch(change: Change, first_event: int) -> None:
+        settings = [
+            (await change.conn.exec_driver_sql(f"PRAGMA {p}")).scalar_one()
+            for p in (
+                "synchronous",
+                "wal_autocheckpoint",
+            )
+        ]
+        seen.append((settings[0], settings[1]))
+
+    db.on_event(watch)
+    rows = "".join(
+        f"Bulk-{i},Lab {i % 7},US,2026-01-01,FrontierSWE,{i % 90}.5,https://example.org/{i},open,\n"
+        for i in range(6_000)
+    )
+    before = await file_size(db_path)
+    report = await run(db, HEADER + rows)
+    assert report.written is not None and report.written.scores == 6_000
+    assert await file_size(db_path) == before  # the rows are in the WAL, synced
+    await db.settle()
+    assert await file_size(db_path) > before + 2_000_000  # now copied into the database file
+    async with db.write("console:console", "note", NOW) as change:
+        await change.event("news", "an ordinary write after the import")
+    assert seen == [(2, 0), (1, 1000)]  # FULL without autocheckpoint, then NORMAL and 1000
