@@ -20,6 +20,7 @@ from storage.changes import Change, EventHook
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///racewatch.db"
+SYNCHRONOUS = "NORMAL"  # a commit reaches the disk at the next checkpoint (WAL mode)
 WAL_AUTOCHECKPOINT = 1000  # SQLite's default: WAL pages after which a commit copies them back
 
 
@@ -50,7 +51,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             "journal_mode=WAL",
             "busy_timeout=10000",
             "foreign_keys=ON",
-            "synchronous=NORMAL",  # a commit is on disk at the next checkpoint
+            f"synchronous={SYNCHRONOUS}",
             "cache_size=-65536",
             "mmap_size=268435456",
         ):
@@ -130,14 +131,18 @@ class Database:
         """
         driver = (await conn.get_raw_connection()).driver_connection
         assert driver is not None
-        await driver.executescript("PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;")
+
+        async def pragmas(*settings: str) -> None:
+            for setting in settings:
+                await driver.execute(f"PRAGMA {setting}")
+
+        await pragmas("synchronous=FULL", "wal_autocheckpoint=0")
         try:
             yield
         finally:
-            # one call, so a cancellation cannot leave the connection half restored
-            await driver.executescript(
-                f"PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT};"
-            )
+            # shielded: a cancellation must not return the connection to the pool half set
+            ordinary = (f"synchronous={SYNCHRONOUS}", f"wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
+            await asyncio.shield(pragmas(*ordinary))
             task = asyncio.create_task(self._checkpoint())
             self.checkpoints.add(task)
             task.add_done_callback(self.checkpoints.discard)

@@ -425,35 +425,52 @@ async def test_imports_tune_the_interpreter_only_while_the_last_one_runs(db: Dat
     assert gc.isenabled() and sys.getswitchinterval() == interval
 
 
+def bulk_rows(count: int) -> str:
+    return HEADER + "".join(
+        f"Bulk-{i},Lab {i % 7},US,2026-01-01,FrontierSWE,{i % 90}.5,https://example.org/{i},open,\n"
+        for i in range(count)
+    )
+
+
+async def write_settings(db: Database) -> tuple[int, int]:
+    """`synchronous` and `wal_autocheckpoint` of the connection an ordinary write gets."""
+    async with db.write("console:console", "note", NOW) as change:
+        found = [
+            (await change.conn.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
+            for name in ("synchronous", "wal_autocheckpoint")
+        ]
+    return found[0], found[1]
+
+
 async def test_a_big_import_syncs_its_commit_and_copies_it_into_the_file_after(
     db: Database, db_path: Path
 ) -> None:
     """An import's commit syncs the WAL (on disk when it answers) but does not copy it into
     the database file (0.5 s for 100,000 rows): a checkpoint after the answer does; the
     connection then writes with the ordinary settings again."""
-    seen: list[tuple[int, int]] = []
+    during: list[int] = []
 
     async def watch(change: Change, first_event: int) -> None:
-        settings = [
-            (await change.conn.exec_driver_sql(f"PRAGMA {p}")).scalar_one()
-            for p in (
-                "synchronous",
-                "wal_autocheckpoint",
-            )
-        ]
-        seen.append((settings[0], settings[1]))
+        for name in ("synchronous", "wal_autocheckpoint"):
+            during.append((await change.conn.exec_driver_sql(f"PRAGMA {name}")).scalar_one())
 
     db.on_event(watch)
-    rows = "".join(
-        f"Bulk-{i},Lab {i % 7},US,2026-01-01,FrontierSWE,{i % 90}.5,https://example.org/{i},open,\n"
-        for i in range(6_000)
-    )
     before = await file_size(db_path)
-    report = await run(db, HEADER + rows)
+    report = await run(db, bulk_rows(6_000))
     assert report.written is not None and report.written.scores == 6_000
-    assert await file_size(db_path) == before  # the rows are in the WAL, synced
+    assert during == [2, 0]  # FULL: the WAL synced at commit; and no copying back in it
+    assert await file_size(db_path) == before  # the rows are in the WAL
     await db.settle()
     assert await file_size(db_path) > before + 2_000_000  # now copied into the database file
-    async with db.write("console:console", "note", NOW) as change:
-        await change.event("news", "an ordinary write after the import")
-    assert seen == [(2, 0), (1, 1000)]  # FULL without autocheckpoint, then NORMAL and 1000
+    assert await write_settings(db) == (1, 1000)  # NORMAL and SQLite's default again
+
+
+async def test_a_cancelled_import_writes_nothing_and_restores_the_connection(db: Database) -> None:
+    before = await snapshot(db)
+    task = asyncio.create_task(run(db, bulk_rows(6_000)))
+    await asyncio.sleep(0.05)  # into the import: checking rows, pages on their way
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await snapshot(db) == before
+    assert await write_settings(db) == (1, 1000)
