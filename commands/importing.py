@@ -30,6 +30,10 @@ from storage.db import Database
 
 PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would help
 CHUNK = 4_000  # rows checked between two writes
+# rows from which the commit syncs the WAL and leaves the checkpoint to run after the answer
+# (storage.db.Database.write): about where an import fills the WAL past SQLite's
+# autocheckpoint; smaller ones commit like any write
+BULK_FROM = 5_000
 SHOWN = 20  # rejected rows listed in a reply; the rest are counted
 
 
@@ -177,7 +181,8 @@ async def _import(
 ) -> None:
     batch = f"import-{uuid.uuid4().hex[:12]}"
     with suppress(_Refused):
-        async with db.write(actor, f"import {report.filename}", at, bulk=True) as change:
+        bulk = parsed.estimate >= BULK_FROM
+        async with db.write(actor, f"import {report.filename}", at, bulk=bulk) as change:
             checker = Checker(
                 await load_snapshot(change.conn),
                 parsed.benchmarks,
