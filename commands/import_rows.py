@@ -20,6 +20,14 @@ _MEMO_SIZE = 1 << 16  # converted values remembered per column
 _MISSING = object()
 
 
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Keep `value` under `key`; a full memo starts over (bounded memory, still fast)."""
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class Column:
     """One import column: its option's rules, and the values already converted, since a
     bulk file repeats its organizations, countries, dates and sources row after row."""
@@ -40,9 +48,7 @@ class Column:
         value = self.memo.get(raw, _MISSING)
         if value is _MISSING:
             value = None if not raw or raw.isspace() else convert(self.option, raw)
-            if len(self.memo) >= _MEMO_SIZE:
-                self.memo.clear()
-            self.memo[raw] = value
+            _remember(self.memo, raw, value)
         return value
 
 
@@ -138,9 +144,7 @@ def _facts(values: dict[str, str]) -> tuple[Any, ...]:
             CONTEXT.get(values),
             MODEL_SOURCE.get(values),
         )
-        if len(_FACTS_MEMO) >= _MEMO_SIZE:
-            _FACTS_MEMO.clear()
-        _FACTS_MEMO[key] = found
+        _remember(_FACTS_MEMO, key, found)
     return found
 
 
@@ -200,7 +204,5 @@ def _measure(values: dict[str, str], default_benchmark: str | None) -> tuple[Any
             STDERR.convert(key[2]),
             reported.day if reported is not None else None,
         )
-        if len(_MEASURE_MEMO) >= _MEMO_SIZE:
-            _MEASURE_MEMO.clear()
-        _MEASURE_MEMO[key] = found
+        _remember(_MEASURE_MEMO, key, found)
     return found

@@ -35,6 +35,11 @@ def rows_changed(changes: Sequence[Mapping[str, Any]]) -> int:
     return sum(c["last"] - c["first"] + 1 if "op" in c else 1 for c in changes)
 
 
+def _deleted(table: Table, row: Any) -> dict[str, Any]:
+    """The audit record of a row about to be deleted: its values before, none after."""
+    return {"table": table.name, "id": row.id, "before": to_json(dict(row._mapping)), "after": None}
+
+
 def to_json(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row as JSON-safe values (dates as ISO text)."""
     return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
@@ -107,14 +112,7 @@ class Change:
     async def delete(self, table: Table, row_id: int) -> None:
         before = (await self.conn.execute(select(table).where(table.c.id == row_id))).one()
         await self.conn.execute(delete(table).where(table.c.id == row_id))
-        self.rows.append(
-            {
-                "table": table.name,
-                "id": row_id,
-                "before": to_json(dict(before._mapping)),
-                "after": None,
-            }
-        )
+        self.rows.append(_deleted(table, before))
 
     def inserted(self, table: Table, ids: Sequence[int]) -> None:
         """Audit rows a bulk insert wrote as runs of ids: {"table", "op", "first", "last"}.
@@ -156,15 +154,7 @@ class Change:
         where = table.c.id.between(first, last)
         if len(self.rows) + last - first + 1 <= FULL_AUDIT:
             rows = await self.conn.execute(select(table).where(where))
-            self.rows.extend(
-                {
-                    "table": table.name,
-                    "id": r.id,
-                    "before": to_json(dict(r._mapping)),
-                    "after": None,
-                }
-                for r in rows
-            )
+            self.rows.extend(_deleted(table, row) for row in rows)
         else:
             self.rows.append({"table": table.name, "op": "delete", "first": first, "last": last})
         await self.conn.execute(delete(table).where(where))

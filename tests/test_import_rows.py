@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands import bulk_mode, importing
 from commands.context import CONSOLE_CALLER
@@ -432,14 +433,19 @@ def bulk_rows(count: int) -> str:
     )
 
 
-async def write_settings(db: Database) -> tuple[int, int]:
-    """`synchronous` and `wal_autocheckpoint` of the connection an ordinary write gets."""
-    async with db.write("console:console", "note", NOW) as change:
-        found = [
-            (await change.conn.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
-            for name in ("synchronous", "wal_autocheckpoint")
-        ]
+async def commit_settings(conn: AsyncConnection) -> tuple[int, int]:
+    """The connection's `synchronous` and `wal_autocheckpoint`."""
+    found = [
+        (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
+        for name in ("synchronous", "wal_autocheckpoint")
+    ]
     return found[0], found[1]
+
+
+async def write_settings(db: Database) -> tuple[int, int]:
+    """The settings of the connection an ordinary write gets."""
+    async with db.write("console:console", "note", NOW) as change:
+        return await commit_settings(change.conn)
 
 
 async def test_a_big_import_syncs_its_commit_and_copies_it_into_the_file_after(
@@ -448,14 +454,10 @@ async def test_a_big_import_syncs_its_commit_and_copies_it_into_the_file_after(
     """A big import's commit syncs the WAL (on disk when it answers) but does not copy it
     into the database file (0.5 s for 100,000 rows): a checkpoint after the answer does; the
     connection then writes with the ordinary settings again."""
-    during: set[tuple[int, ...]] = set()
+    during: set[tuple[int, int]] = set()
 
     async def watch(change: Change, first_event: int) -> None:
-        settings = [
-            (await change.conn.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
-            for name in ("synchronous", "wal_autocheckpoint")
-        ]
-        during.add(tuple(settings))
+        during.add(await commit_settings(change.conn))
 
     db.on_event(watch)
     await run(db, GOOD)  # a small file commits like any write
