@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from commands.chart_series import chart_series
-from commands.charting import render_png
-from commands.race import Entry
+from commands.analysis.chart_png import render_png
+from commands.analysis.chart_series import chart_series
+from commands.analysis.frontier import Entry
 
 
 def synthetic(count: int, seed: int = 7) -> list[Entry]:

@@ -22,12 +22,12 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from commands.clock import FixedClock
-from commands.context import CONSOLE_CALLER
-from commands.dispatch import Dispatcher
-from storage.db import Database
+from commands.core.caller import CONSOLE_CALLER
+from commands.core.clock import FixedClock
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
+from storage.engine.setup import migrate
 from storage.names import normalize
-from storage.setup import migrate
 
 MODELS, BENCHMARKS, COUNTRIES = 10_000, 300, 20
 START = date(2021, 11, 1)

@@ -24,17 +24,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import Settings
-from bot.delivery import PACE, DeliveryWorker
-from bot.discord.frontend import DiscordFrontEnd
-from commands import alerts
-from commands.clock import SystemClock
-from commands.context import CONSOLE_CALLER, Caller, Platform
-from commands.dispatch import Dispatcher
-from storage.db import Database
-from storage.deliveries import count_by_status
-from storage.setup import prepare
-from tests.fakes.discord_limits import RateLimits
-from tests.fakes.discord_server import FakeDiscord
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from bot.workers.delivery import PACE, DeliveryWorker
+from commands.alerts import instant as alerts
+from commands.core.caller import CONSOLE_CALLER, Caller, Platform
+from commands.core.clock import SystemClock
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
+from storage.engine.setup import prepare
+from storage.outbox.deliveries import count_by_status
+from tests.support.fakes.discord_limits import RateLimits
+from tests.support.fakes.discord_server import FakeDiscord
 
 LIMIT_RPS = 50
 CHANNELS_PER_GUILD = 500  # Discord's cap on a guild's channels

@@ -27,9 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from commands.importing import import_file
-from storage.db import Database
-from storage.setup import prepare
+from commands.imports.pipeline import import_file
+from storage.engine.db import Database
+from storage.engine.setup import prepare
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 BENCHMARKS = ("FrontierSWE", "PostTrainBench", "SWE-Marathon")  # in the bundled dataset

@@ -10,13 +10,13 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 
 from bot.config import Settings
-from bot.console import console
-from bot.frontend import FrontEnd
-from commands import alerts
-from commands.clock import SystemClock
-from commands.dispatch import Dispatcher
-from storage.db import Database
-from storage.setup import prepare
+from bot.platforms.console import console
+from bot.platforms.frontend import FrontEnd
+from commands.alerts import instant as alerts
+from commands.core.clock import SystemClock
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
+from storage.engine.setup import prepare
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,8 @@ async def run(settings: Settings) -> None:
             )
             await console(dispatcher)
             return
-        from bot.delivery import DeliveryWorker
-        from bot.scheduler import AlertScheduler
+        from bot.workers.delivery import DeliveryWorker
+        from bot.workers.scheduler import AlertScheduler
 
         health = await _health_server(settings)
         worker = DeliveryWorker(dispatcher.db, {_platform(f): f for f in front_ends})
@@ -100,11 +100,11 @@ def _platform(front: FrontEnd) -> str:
 def _front_ends(settings: Settings, dispatcher: Dispatcher) -> list[FrontEnd]:
     front_ends: list[FrontEnd] = []
     if settings.has_discord:
-        from bot.discord.frontend import DiscordFrontEnd
+        from bot.platforms.discord.frontend import DiscordFrontEnd
 
         front_ends.append(DiscordFrontEnd(settings, dispatcher))
     if settings.has_slack:
-        from bot.slack.frontend import SlackFrontEnd
+        from bot.platforms.slack.frontend import SlackFrontEnd
 
         front_ends.append(SlackFrontEnd(settings, dispatcher))
     return front_ends

@@ -43,7 +43,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _ask(settings: Settings, line: str) -> int:
     from bot.app import open_dispatcher
-    from bot.console import ask
+    from bot.platforms.console import ask
 
     async with open_dispatcher(settings) as dispatcher:
         return await ask(dispatcher, line)
@@ -51,7 +51,7 @@ async def _ask(settings: Settings, line: str) -> int:
 
 async def _console(settings: Settings) -> int:
     from bot.app import open_dispatcher
-    from bot.console import console
+    from bot.platforms.console import console
 
     async with open_dispatcher(settings) as dispatcher:
         await console(dispatcher)
@@ -59,8 +59,8 @@ async def _console(settings: Settings) -> int:
 
 
 async def _upgrade(settings: Settings) -> int:
-    from storage.db import Database
-    from storage.setup import migrate
+    from storage.engine.db import Database
+    from storage.engine.setup import migrate
 
     db = Database(settings.database_url)
     try:
@@ -84,7 +84,7 @@ async def _run(settings: Settings) -> int:
 
 def _inspect(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "discord":
-        from bot.discord import inspect
+        from bot.platforms.discord import inspect
 
         if args.action == "commands":
             print(inspect.registered_commands_json())
@@ -97,7 +97,7 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         print(inspect.invite_url(settings.application_id))
         return 0
-    from bot.slack.manifest import manifest_yaml
+    from bot.platforms.slack.manifest import manifest_yaml
 
     print(manifest_yaml(args.request_url))
     return 0

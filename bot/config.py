@@ -7,7 +7,7 @@ import base64
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.db import async_url
+from storage.engine.db import async_url
 
 
 def _ids(text: str) -> frozenset[str]:

@@ -58,9 +58,9 @@ def _fail(message: str) -> int:
 async def _database(settings: Settings, with_dataset: bool = True) -> AsyncIterator[Any]:
     """The configured database, migrated (and filled when new), with alerts installed so
     that subscribed channels hear of an import."""
-    from commands import alerts
-    from storage.db import Database
-    from storage.setup import migrate, prepare
+    from commands.alerts import instant as alerts
+    from storage.engine.db import Database
+    from storage.engine.setup import migrate, prepare
 
     db = Database(settings.database_url)
     try:
@@ -72,8 +72,8 @@ async def _database(settings: Settings, with_dataset: bool = True) -> AsyncItera
 
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from commands.errors import UserError
-    from commands.importing import import_file
+    from commands.core.errors import UserError
+    from commands.imports.pipeline import import_file
 
     async with _database(settings, with_dataset=not args.no_dataset) as db:
         try:
@@ -95,8 +95,8 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from commands.errors import UserError
-    from commands.exporting import ExportQuery, export_to, format_of
+    from commands.core.errors import UserError
+    from commands.imports.export import ExportQuery, export_to, format_of
 
     query = ExportQuery(
         args.benchmark, args.country, args.organization, args.model, args.since, args.current_only
@@ -132,7 +132,7 @@ def _open(path: Path) -> TextIO:
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.backup import BackupError, backup
+    from storage.backup import BackupError, backup
 
     try:
         done = backup(settings.database_url, args.path, progress=True)
@@ -143,7 +143,7 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.backup import BackupError, restore, sqlite_path
+    from storage.backup import BackupError, restore, sqlite_path
 
     try:
         saved = restore(settings.database_url, args.backup)

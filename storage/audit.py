@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import TABLES, Change, from_json, rows_changed
+from storage.engine import schema
 
 a = schema.audit
 PARENTS_FIRST = schema.metadata.sorted_tables

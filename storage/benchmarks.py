@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
+from storage.engine import schema
+from storage.engine.query import Query
 from storage.names import add_name, normalize
-from storage.query import Query
 from storage.rows import BenchmarkRow
 
 # The columns a new benchmark is written with.

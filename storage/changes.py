@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import CursorResult, Date, Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
+from storage.engine import schema
 
 EventHook = Callable[["Change", int], Awaitable[None]]
 TABLES: dict[str, Table] = dict(schema.metadata.tables)

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
-from storage.query import to_date
+from storage.engine import schema
+from storage.engine.query import to_date
 
 m, o, b, s = schema.models, schema.organizations, schema.benchmarks, schema.scores
 PARTITION = 2_000  # rows fetched per driver call

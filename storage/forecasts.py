@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
+from storage.engine import schema
 from storage.rows import ForecastRow
 
 f = schema.forecasts

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
+from storage.engine import schema
+from storage.engine.query import Query, to_date
 from storage.names import add_name, normalize
-from storage.query import Query, to_date
 from storage.rows import ModelRow
 
 m, o, n = schema.models, schema.organizations, schema.names

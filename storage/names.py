@@ -8,9 +8,9 @@ import unicodedata
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
-from storage.query import Query
+from storage.engine import schema
+from storage.engine.query import Query
 
 KINDS: dict[str, Table] = {
     "model": schema.models,

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
+from storage.engine import schema
 from storage.rows import ModelRow, NewsRow
 
 n, m, o = schema.news, schema.models, schema.organizations

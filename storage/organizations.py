@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
+from storage.engine import schema
 from storage.names import add_name, lookup
 from storage.rows import OrganizationRow
 

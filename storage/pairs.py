@@ -22,11 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
+from storage.engine import schema
+from storage.engine.query import Query, run_together, to_date
 from storage.models import COLUMNS as MODEL_COLUMNS
 from storage.models import model_row
 from storage.names import normalize
-from storage.query import Query, run_together, to_date
 from storage.rows import ModelRow
 
 s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmarks

@@ -17,9 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
-from storage.query import NO_LIMIT, Query, to_date
+from storage.engine import schema
+from storage.engine.query import NO_LIMIT, Query, to_date
 from storage.rows import ScoreRow, Standing
 
 s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmarks

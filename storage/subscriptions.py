@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import schema
 from storage.changes import Change
+from storage.engine import schema
 from storage.events import EventRow
 from storage.names import normalize
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from commands.clock import FixedClock
-from commands.context import CONSOLE_CALLER, Caller, Platform
-from commands.dispatch import Dispatcher
-from commands.reply import Reply
-from storage.db import Database
-from storage.schema import metadata
-from storage.setup import prepare
+from commands.core.caller import CONSOLE_CALLER, Caller, Platform
+from commands.core.clock import FixedClock
+from commands.core.dispatch import Dispatcher
+from commands.core.reply import Reply
+from storage.engine.db import Database
+from storage.engine.schema import metadata
+from storage.engine.setup import prepare
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 MEMBER = Caller(Platform.CONSOLE, "member-1", "member", "w1", "c1")

@@ -1,8 +1,8 @@
-"""Alembic environment: runs on the connection that `storage.setup.migrate` hands over."""
+"""Alembic environment: runs on the connection that `storage.engine.setup.migrate` hands over."""
 
 from alembic import context
 
-from storage.schema import metadata
+from storage.engine.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

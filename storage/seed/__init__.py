@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage import schema
 from storage.benchmarks import BENCHMARK_COLUMNS, add_benchmark
 from storage.changes import Change
-from storage.db import Database
+from storage.engine import schema
+from storage.engine.db import Database
 from storage.forecasts import add_forecast
 from storage.models import add_model, get_model, set_access
 from storage.names import lookup

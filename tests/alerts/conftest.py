@@ -17,25 +17,25 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.delivery import Backoff, DeliveryWorker
-from bot.discord.frontend import DiscordFrontEnd
-from bot.scheduler import AlertScheduler
-from bot.slack.frontend import SlackFrontEnd
-from commands import alerts
-from commands.clock import FixedClock
-from commands.dispatch import Dispatcher
-from storage.db import Database
-from storage.deliveries import outstanding
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from bot.platforms.slack.frontend import SlackFrontEnd
+from bot.workers.delivery import Backoff, DeliveryWorker
+from bot.workers.scheduler import AlertScheduler
+from commands.alerts import instant as alerts
+from commands.core.clock import FixedClock
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
 from storage.events import last_event_id
+from storage.outbox.deliveries import outstanding
 from tests.discord.conftest import discord_settings
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_interactions import Posted
-from tests.fakes.discord_server import FakeDiscord
-from tests.fakes.slack_requests import SlashCommandClient
-from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import ADMIN, CURATOR, LISTED_MANAGER, READER, SIGNING_SECRET
 from tests.slack.conftest import slack_settings as _slack_settings
 from tests.slack.test_handlers_toy import texts
+from tests.support.fakes import discord_payloads as p
+from tests.support.fakes.discord_interactions import Posted
+from tests.support.fakes.discord_server import FakeDiscord
+from tests.support.fakes.slack_requests import SlashCommandClient
+from tests.support.fakes.slack_server import FakeSlack
 
 # A Monday in winter (CET, UTC+1), six days before Europe moves its clocks on 28 March 2027.
 START = datetime(2027, 3, 22, 10, 0, tzinfo=UTC)

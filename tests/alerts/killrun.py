@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes.discord_server import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_SETTINGS = ("DISCORD_", "SLACK_", "RACEWATCH_")

@@ -17,15 +17,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from commands import alerts
-from commands.clock import SystemClock
-from commands.context import CONSOLE_CALLER, Caller, Platform
-from commands.dispatch import Dispatcher
-from storage import schema
-from storage.db import Database
-from storage.deliveries import count_by_status
+from commands.alerts import instant as alerts
+from commands.core.caller import CONSOLE_CALLER, Caller, Platform
+from commands.core.clock import SystemClock
+from commands.core.dispatch import Dispatcher
+from storage.engine import schema
+from storage.engine.db import Database
+from storage.outbox.deliveries import count_by_status
 from tests.alerts.killrun import start_racewatch, until
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes.discord_server import FakeDiscord
 
 GUILDS, CHANNELS_PER_GUILD = 3, 40
 LATENCY = 0.4  # seconds between a message existing and its POST being answered

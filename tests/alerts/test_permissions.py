@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.console import ask
+from bot.platforms.console import ask
 from tests.alerts.conftest import DISCORD_MEMBER, SLACK_CHANNEL, Chat
 from tests.conftest import snapshot
-from tests.fakes import discord_payloads as p
 from tests.slack.conftest import LISTED_MANAGER, READER
 from tests.slack.test_handlers_toy import texts
+from tests.support.fakes import discord_payloads as p
 
 
 async def test_members_without_channel_rights_are_refused(chat: Chat) -> None:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.scheduler import due_digests
-from commands.schedule import Schedule, next_slot, previous_slot
+from bot.workers.scheduler import due_digests
+from commands.analysis.schedules import Schedule, next_slot, previous_slot
 from storage.subscriptions import Subscription
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Sydney")

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.scheduler import AlertScheduler
+from bot.workers.scheduler import AlertScheduler
 from tests.alerts.conftest import Chat
 
 BERLIN = "digest:daily at 09:00 Europe/Berlin"

@@ -6,9 +6,9 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
 
-from storage import schema
-from storage.db import Database
-from storage.setup import alembic_config, migrate
+from storage.engine import schema
+from storage.engine.db import Database
+from storage.engine.setup import alembic_config, migrate
 from tests.conftest import MEMBER, Ask, snapshot
 
 

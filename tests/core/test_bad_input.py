@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands.context import CONSOLE_CALLER
-from commands.dispatch import Dispatcher
-from storage.db import Database
+from commands.core.caller import CONSOLE_CALLER
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
 from tests.conftest import Ask, snapshot
 
 SCORE = "/admin score add GLM-5.2 FrontierSWE {value} source:{source} date:{date}"

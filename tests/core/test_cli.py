@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import Database
+from storage.engine.db import Database
 from storage.seed import load_seed
 from tests.conftest import NOW, snapshot
 

@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import text
 
-from commands.clock import FixedClock
-from commands.context import CONSOLE_CALLER
-from commands.dispatch import Dispatcher
-from commands.importing import import_bytes
-from storage.db import Database
-from storage.setup import prepare
+from commands.core.caller import CONSOLE_CALLER
+from commands.core.clock import FixedClock
+from commands.core.dispatch import Dispatcher
+from commands.imports.pipeline import import_bytes
+from storage.engine.db import Database
+from storage.engine.setup import prepare
 from tests.conftest import NOW, snapshot
 
 URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")

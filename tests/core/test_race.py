@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from commands.race import (
+from commands.analysis.frontier import (
     Entry,
     LagStatus,
     best,

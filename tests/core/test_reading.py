@@ -1,6 +1,6 @@
 """Reading commands, as a conversation with the console on the bundled dataset."""
 
-from commands.catalog import REGISTRY
+from commands.core.catalog import REGISTRY
 from tests.conftest import MEMBER, Ask
 
 

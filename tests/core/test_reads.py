@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from sqlalchemy import text
 
-from storage.db import Database
+from storage.engine.db import Database
 from tests.conftest import Ask
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commands.errors import UserError
-from commands.options import _DANGEROUS_SCHEME, parse_source
+from commands.core.errors import UserError
+from commands.core.options import _DANGEROUS_SCHEME, parse_source
 
 
 def by_urlsplit(value: str) -> bool:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from commands.catalog import REGISTRY
-from commands.errors import UserError
-from commands.textsyntax import parse_options, resolve, split_line
+from commands.core.catalog import REGISTRY
+from commands.core.errors import UserError
+from commands.core.textsyntax import parse_options, resolve, split_line
 
 
 def parse(line: str) -> tuple[str, dict[str, str]]:

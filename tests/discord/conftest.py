@@ -17,9 +17,9 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Settings
-from bot.discord.frontend import DiscordFrontEnd
-from commands.dispatch import Dispatcher
-from tests.fakes.discord_server import FakeDiscord
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from commands.core.dispatch import Dispatcher
+from tests.support.fakes.discord_server import FakeDiscord
 
 CURATOR = "4000000000000000099"
 MEMBER = "4000000000000000001"

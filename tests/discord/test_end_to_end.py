@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.discord.frontend import DiscordFrontEnd
-from storage.db import Database
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from storage.engine.db import Database
 from tests.conftest import snapshot
 from tests.discord.conftest import CURATOR, MEMBER
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_interactions import DEFERRED_MESSAGE
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes import discord_payloads as p
+from tests.support.fakes.discord_interactions import DEFERRED_MESSAGE
+from tests.support.fakes.discord_server import FakeDiscord
 
 
 def table_row(text: str, first_cell: str) -> list[str]:

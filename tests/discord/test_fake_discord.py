@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from tests.fakes.discord_limits import RateLimits
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes.discord_limits import RateLimits
+from tests.support.fakes.discord_server import FakeDiscord
 
 RATE_HEADERS = (
     "X-RateLimit-Limit",

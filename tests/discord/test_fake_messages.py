@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import discord
 
-from bot.discord.frontend import DiscordFrontEnd
-from commands.dispatch import Dispatcher
-from commands.reply import Reply
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from commands.core.dispatch import Dispatcher
+from commands.core.reply import Reply
 from tests.discord.conftest import StartBot
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes.discord_server import FakeDiscord
 
 ALERT = Reply(title="New score", body="GLM-5.2 76.0 on FrontierSWE")
 

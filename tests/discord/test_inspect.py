@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import discord
 
-from bot.discord.inspect import command_payload, invite_url, registered_commands_json
-from commands.catalog import REGISTRY
+from bot.platforms.discord.inspect import command_payload, invite_url, registered_commands_json
+from commands.core.catalog import REGISTRY
 
 
 def test_commands_json_lists_every_root_command() -> None:

@@ -6,15 +6,15 @@ import asyncio
 
 import pytest
 
-from bot.discord.frontend import DiscordFrontEnd
-from commands.clock import FixedClock
-from commands.dispatch import Dispatcher
-from storage.db import Database
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from commands.core.clock import FixedClock
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
 from tests.discord import toy
 from tests.discord.conftest import CURATOR, MEMBER, StartBot
-from tests.fakes import discord_payloads as p
-from tests.fakes.discord_interactions import DEFERRED_MESSAGE
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes import discord_payloads as p
+from tests.support.fakes.discord_interactions import DEFERRED_MESSAGE
+from tests.support.fakes.discord_server import FakeDiscord
 
 
 @pytest.fixture

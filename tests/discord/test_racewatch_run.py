@@ -13,12 +13,12 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot import app
-from commands.catalog import REGISTRY
-from commands.registry import Command, OptionType, Permission
-from commands.textsyntax import parse_options, resolve, split_line
+from commands.core.catalog import REGISTRY
+from commands.core.registry import Command, OptionType, Permission
+from commands.core.textsyntax import parse_options, resolve, split_line
 from tests.discord.conftest import CURATOR, discord_settings
-from tests.fakes.discord_interactions import Posted
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes.discord_interactions import Posted
+from tests.support.fakes.discord_server import FakeDiscord
 
 CSV = (
     b"model,organization,country,release_date,benchmark,score,source\n"

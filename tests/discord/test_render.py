@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord.render import Rendered, render
-from commands.reply import Field, Image, Reply, Table
+from bot.platforms.discord.render import Rendered, render
+from commands.core.reply import Field, Image, Reply, Table
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest ... rewrites them

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord.errors import ChannelForbidden, ChannelGone, SendError
-from bot.discord.frontend import DiscordFrontEnd
-from commands.reply import Field, Image, Reply
-from tests.fakes.discord_server import FakeDiscord
+from bot.platforms.discord.errors import ChannelForbidden, ChannelGone, SendError
+from bot.platforms.discord.frontend import DiscordFrontEnd
+from commands.core.reply import Field, Image, Reply
+from tests.support.fakes.discord_server import FakeDiscord
 
 MESSAGES = ("POST", "/channels/{channel_id}/messages")
 ALERT = Reply(title="New score", body="GLM-5.2 74.4 on FrontierSWE", fields=(Field("Source", "x"),))

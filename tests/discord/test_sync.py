@@ -8,11 +8,11 @@ from typing import Any
 import discord
 import pytest
 
-from bot.discord.inspect import registered_commands_json
-from commands.catalog import REGISTRY
-from commands.dispatch import Dispatcher
+from bot.platforms.discord.inspect import registered_commands_json
+from commands.core.catalog import REGISTRY
+from commands.core.dispatch import Dispatcher
 from tests.discord.conftest import StartBot
-from tests.fakes.discord_server import FakeDiscord
+from tests.support.fakes.discord_server import FakeDiscord
 
 BULK_GLOBAL = ("PUT", "/applications/{app_id}/commands")
 BULK_GUILD = ("PUT", "/applications/{app_id}/guilds/{guild_id}/commands")

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from bot.discord.inspect import command_payload
-from commands.catalog import REGISTRY
-from commands.registry import Option, OptionType, Permission, Registry, Request
-from commands.reply import Reply
-from storage.db import Database
+from bot.platforms.discord.inspect import command_payload
+from commands.core.catalog import REGISTRY
+from commands.core.registry import Option, OptionType, Permission, Registry, Request
+from commands.core.reply import Reply
+from storage.engine.db import Database
 from tests.discord import toy
 
 MANAGE_CHANNELS, MANAGE_GUILD = 16, 32

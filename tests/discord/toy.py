@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from commands.errors import UserError
-from commands.options import Attachment
-from commands.registry import Autocomplete, Option, OptionType, Permission, Registry, Request
-from commands.reply import Image, Reply
-from storage.db import Database
+from commands.core.errors import UserError
+from commands.core.options import Attachment
+from commands.core.registry import Autocomplete, Option, OptionType, Permission, Registry, Request
+from commands.core.reply import Image, Reply
+from storage.engine.db import Database
 
 TOY = Registry()
 RAN: list[str] = []  # which toy handlers ran (a refused command never appears)

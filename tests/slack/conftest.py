@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.slack.frontend import SlackFrontEnd
-from commands.clock import FixedClock
-from commands.dispatch import Dispatcher
-from commands.registry import Registry
-from storage.db import Database
-from tests.fakes.slack_requests import SlashCommandClient
-from tests.fakes.slack_server import FakeSlack
+from bot.platforms.slack.frontend import SlackFrontEnd
+from commands.core.clock import FixedClock
+from commands.core.dispatch import Dispatcher
+from commands.core.registry import Registry
+from storage.engine.db import Database
 from tests.slack import toy
+from tests.support.fakes.slack_requests import SlashCommandClient
+from tests.support.fakes.slack_server import FakeSlack
 
 SIGNING_SECRET = "fake-signing-secret-8f2e"
 CURATOR = "U0CURATOR"

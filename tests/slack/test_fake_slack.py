@@ -7,7 +7,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_server import RESPONSE_URL_USES, FakeSlack
+from tests.support.fakes.slack_server import RESPONSE_URL_USES, FakeSlack
 
 
 async def test_wrong_token_is_invalid_auth(fake_slack: FakeSlack) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from commands.dispatch import Dispatcher
-from tests.fakes.slack_server import FakeSlack
+from commands.core.dispatch import Dispatcher
 from tests.slack import toy
 from tests.slack.conftest import ADMIN, CURATOR, LISTED_MANAGER, READER
+from tests.support.fakes.slack_server import FakeSlack
 
 
 def texts(message: dict[str, Any]) -> str:

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from commands.catalog import REGISTRY
-from commands.dispatch import Dispatcher
-from storage.db import Database
+from commands.core.catalog import REGISTRY
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
 from tests.conftest import snapshot
-from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import CURATOR, READER
 from tests.slack.test_handlers_toy import texts
+from tests.support.fakes.slack_server import FakeSlack
 
 SCORE_ADD = "score add GPT-5.5 FrontierSWE 76.5 source:https://example.org/gpt date:2026-11-20"
 

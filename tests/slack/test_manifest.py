@@ -8,11 +8,11 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.slack.manifest import BOT_SCOPES, manifest_yaml
-from commands.catalog import REGISTRY
-from commands.registry import Option, Registry, Request
-from commands.reply import Reply
-from storage.db import Database
+from bot.platforms.slack.manifest import BOT_SCOPES, manifest_yaml
+from commands.core.catalog import REGISTRY
+from commands.core.registry import Option, Registry, Request
+from commands.core.reply import Reply
+from storage.engine.db import Database
 
 _TEXT = {"type": "string", "minLength": 1}
 SLASH_COMMAND = {

@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.render import MAX_BLOCKS, MAX_FIELDS, MAX_SECTION_TEXT, escape, render
-from commands.reply import Field, Image, Reply, Table
+from bot.platforms.slack.render import MAX_BLOCKS, MAX_FIELDS, MAX_SECTION_TEXT, escape, render
+from commands.core.reply import Field, Image, Reply, Table
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("RACEWATCH_UPDATE_GOLDEN") == "1"

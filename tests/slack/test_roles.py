@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.roles import WorkspaceRoles
-from tests.fakes.slack_server import FakeSlack
+from bot.platforms.slack.roles import WorkspaceRoles
 from tests.slack.conftest import ADMIN, LISTED_MANAGER, READER
+from tests.support.fakes.slack_server import FakeSlack
 
 
 class Ticks:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from commands.dispatch import Dispatcher
-from commands.reply import Reply
-from tests.fakes.slack_server import FakeSlack
+from commands.core.dispatch import Dispatcher
+from commands.core.reply import Reply
 from tests.slack.conftest import ADMIN, SIGNING_SECRET
+from tests.support.fakes.slack_server import FakeSlack
 
 
 async def test_no_secret_is_logged(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.frontend import SlackFrontEnd
-from bot.slack.sending import ChannelUnavailable, SlackTemporarilyFailed
-from commands.dispatch import Dispatcher
-from commands.reply import Field, Image, Reply
-from tests.fakes.slack_server import FakeSlack, RateLimit
+from bot.platforms.slack.frontend import SlackFrontEnd
+from bot.platforms.slack.sending import ChannelUnavailable, SlackTemporarilyFailed
+from commands.core.dispatch import Dispatcher
+from commands.core.reply import Field, Image, Reply
 from tests.slack.conftest import slack_settings
+from tests.support.fakes.slack_server import FakeSlack, RateLimit
 
 ALERT = Reply(
     title="New score",

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from bot.slack.frontend import SlackFrontEnd, SlackStartError
-from commands.dispatch import Dispatcher
-from storage.db import Database
+from bot.platforms.slack.frontend import SlackFrontEnd, SlackStartError
+from commands.core.dispatch import Dispatcher
+from storage.engine.db import Database
 from tests.conftest import snapshot
-from tests.fakes.slack_server import FakeSlack
 from tests.slack.conftest import CURATOR, READER, slack_settings
 from tests.slack.test_handlers_toy import texts
 from tests.slack.test_http_e2e import SCORE_ADD, row
+from tests.support.fakes.slack_server import FakeSlack
 
 
 async def test_socket_mode_connects_with_the_app_token(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from commands.registry import Option, OptionType, Permission, Registry, Request
-from commands.reply import Field, Image, Reply, Table
-from storage.db import Database
+from commands.core.registry import Option, OptionType, Permission, Registry, Request
+from commands.core.reply import Field, Image, Reply, Table
+from storage.engine.db import Database
 
 TOY = Registry()
 RAN: list[str] = []  # which toy handlers actually ran (a refused command never appears)

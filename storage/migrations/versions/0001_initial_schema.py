@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.schema
+import storage.engine.schema
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "audit",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.engine.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=False),
         sa.Column("action", sa.Text(), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
@@ -47,7 +47,7 @@ def upgrade() -> None:
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", storage.engine.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("model", sa.String(length=100), nullable=True),
         sa.Column("organization", sa.String(length=100), nullable=True),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.schema
+from storage.engine.schema import UTCDateTime
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -35,13 +35,13 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("weekday", sa.Integer(), nullable=True),
         sa.Column("post_empty", sa.Boolean(), nullable=False),
-        sa.Column("digest_since", storage.schema.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("digest_through", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("digest_since", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("digest_through", UTCDateTime(timezone=True), nullable=True),
         sa.Column("digest_cursor", sa.Integer(), nullable=False),
         sa.Column("paused_reason", sa.Text(), nullable=True),
-        sa.Column("paused_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("paused_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=False),
-        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscriptions")),
         sa.UniqueConstraint(
             "platform", "workspace_id", "channel_id", name="uq_subscriptions_channel"
@@ -57,16 +57,16 @@ def upgrade() -> None:
         sa.Column("batch", sa.String(length=40), nullable=True),
         sa.Column("cursor_from", sa.Integer(), nullable=True),
         sa.Column("cursor_to", sa.Integer(), nullable=True),
-        sa.Column("period_end", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("period_end", UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("not_before", storage.schema.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("lease_until", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("not_before", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", UTCDateTime(timezone=True), nullable=True),
         sa.Column("claimed_by", sa.String(length=60), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("message_ref", sa.String(length=40), nullable=True),
-        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["subscription_id"],
             ["subscriptions.id"],

@@ -1,0 +1,117 @@
+"""The Discord front end: logs in, syncs the command tree, serves interactions, sends alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import aiohttp
+import discord
+from discord import app_commands
+
+from bot.config import Settings
+from bot.platforms.discord.client import new_client
+from bot.platforms.discord.endpoints import DISCORD_API, discover_gateway, point_at
+from bot.platforms.discord.errors import ChannelForbidden, ChannelGone, SendError, SendFailed
+from bot.platforms.discord.render import NO_MENTIONS, render
+from bot.platforms.discord.respond import InteractionResponder
+from bot.platforms.discord.tree import build_tree
+from commands.core.dispatch import Dispatcher
+from commands.core.reply import Reply
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 60.0
+
+
+class DiscordFrontEnd:
+    """One bot connection: `start()`, then it serves until `close()`; `send()` posts alerts."""
+
+    def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
+        self.settings = settings
+        self.client = new_client()
+        self.responder = InteractionResponder(dispatcher, settings.discord_curators)
+        self.tree = build_tree(self.client, dispatcher.registry, self.responder)
+        self._connection: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Log in, register the commands, and connect to the gateway (returns once READY)."""
+        if self.settings.discord_token is None:
+            raise RuntimeError("DISCORD_TOKEN is not set: the Discord front end cannot log in")
+        api = self.settings.discord_api_base_url
+        point_at(api, self.settings.discord_gateway_url)
+        await self.client.login(self.settings.discord_token.get_secret_value())
+        if self.settings.discord_gateway_url is None and api.rstrip("/") != DISCORD_API:
+            point_at(api, await discover_gateway(self.client))
+        synced = await self.sync_commands()
+        log.info("Discord: %d commands registered", len(synced))
+        connected = asyncio.ensure_future(self.client.wait_for("connect"))
+        self._connection = asyncio.create_task(self.client.connect(reconnect=True))
+        self._connection.add_done_callback(_log_end)
+        done, _ = await asyncio.wait(
+            {connected, self._connection},
+            timeout=CONNECT_TIMEOUT,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if connected not in done:
+            connected.cancel()
+            if self._connection in done:
+                self._connection.result()  # raises why the gateway refused us
+            raise TimeoutError("Discord gateway did not answer READY in time")
+        log.info("Discord: connected as %s", self.client.user)
+
+    async def sync_commands(self) -> list[app_commands.AppCommand]:
+        """Bulk-overwrite the commands: to the development guild if set, else globally."""
+        guild_id = self.settings.discord_dev_guild_id
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def wait_closed(self) -> None:
+        """Until the gateway connection ends (for `racewatch run`)."""
+        if self._connection is not None:
+            await self._connection
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self._connection is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._connection
+
+    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+        """Post a reply to a channel and return the message id; 429s are waited out by
+        discord.py, the rest raise. The same `nonce` again within minutes posts nothing new
+        (Discord's `enforce_nonce`): a resend after a crash is not a duplicate."""
+        embed, content, files = render(reply)
+        channel = self.client.get_partial_messageable(int(channel_id))
+        extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
+        if nonce is not None:
+            extra["nonce"] = nonce
+        try:
+            message = await channel.send(
+                content=content or None, files=files, allowed_mentions=NO_MENTIONS, **extra
+            )
+        except discord.NotFound as error:
+            raise ChannelGone(channel_id, _why(error)) from error
+        except discord.Forbidden as error:
+            raise ChannelForbidden(channel_id, _why(error)) from error
+        except discord.HTTPException as error:
+            retryable = error.status >= 500 or error.status == 429
+            raise (SendFailed if retryable else SendError)(channel_id, _why(error)) from error
+        except (aiohttp.ClientError, OSError) as error:
+            raise SendFailed(channel_id, str(error)) from error
+        return str(message.id)
+
+
+def _log_end(connection: asyncio.Task[None]) -> None:
+    """A gateway connection that gives up (bad token, intents refused) must not end silently."""
+    if not connection.cancelled() and connection.exception() is not None:
+        log.error("Discord: the gateway connection ended", exc_info=connection.exception())
+
+
+def _why(error: discord.HTTPException) -> str:
+    return f"HTTP {error.status}, Discord code {error.code}: {error.text}"

@@ -1,0 +1,108 @@
+"""Answering one slash command: who asks, defer if slow, run through the dispatcher, reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from bot.platforms.discord.render import NO_MENTIONS, render
+from commands.core.caller import Caller, Platform
+from commands.core.dispatch import Dispatcher
+from commands.core.options import Attachment
+from commands.core.registry import Autocomplete, Command
+from commands.core.reply import Reply
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 2.0  # Discord wants a first answer within 3 s: defer if not done by then
+MAX_ATTACHMENT = 64 * 1024 * 1024  # a guard on memory; commands set their own, lower limits
+ALWAYS_DEFERRED = {("chart",)}  # renders a PNG: always slow enough to defer
+
+
+def caller_of(interaction: discord.Interaction, curators: frozenset[str]) -> Caller:
+    """The neutral caller: curators come from configuration, managers from Discord's rights."""
+    user_id = str(interaction.user.id)
+    in_guild = interaction.guild_id is not None
+    return Caller(
+        platform=Platform.DISCORD,
+        user_id=user_id,
+        display_name=interaction.user.display_name,
+        workspace_id=str(interaction.guild_id) if in_guild else "dm",
+        channel_id=str(interaction.channel_id or ""),
+        is_curator=user_id in curators,
+        is_channel_manager=in_guild and interaction.permissions.manage_channels,
+    )
+
+
+async def raw_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Discord values as the dispatcher takes them; uploaded files are read into bytes."""
+    values: dict[str, Any] = {}
+    for name, value in options.items():
+        if isinstance(value, discord.Attachment):
+            if value.size > MAX_ATTACHMENT:
+                raise ValueError(
+                    f"`{value.filename}` is {value.size // 1024} KiB; "
+                    f"the limit is {MAX_ATTACHMENT // 1024} KiB."
+                )
+            value = Attachment(filename=value.filename, data=await value.read())
+        values[name] = value
+    return values
+
+
+class InteractionResponder:
+    """Runs commands for the tree; the dispatcher checks rights and never raises."""
+
+    def __init__(
+        self, dispatcher: Dispatcher, curators: frozenset[str], defer_after: float = DEFER_AFTER
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.curators = curators
+        self.defer_after = defer_after
+
+    async def suggest(self, kind: Autocomplete, typed: str) -> list[str]:
+        return await self.dispatcher.suggest(kind, typed, limit=25)
+
+    async def invoke(
+        self, interaction: discord.Interaction, command: Command, options: dict[str, Any]
+    ) -> None:
+        caller = caller_of(interaction, self.curators)
+        task = asyncio.ensure_future(self._run(command, options, caller))
+        try:
+            if command.slow or command.path in ALWAYS_DEFERRED:
+                await interaction.response.defer(thinking=True)
+            elif not (await asyncio.wait({task}, timeout=self.defer_after))[0]:
+                log.info("/%s is taking long: deferring", command.name)
+                await interaction.response.defer(thinking=True)
+        except discord.HTTPException:
+            log.warning("/%s: Discord no longer takes an answer (too late?)", command.name)
+            await task  # the command still finishes; only its answer is lost
+            return
+        await send_reply(interaction, await task)
+
+    async def _run(self, command: Command, options: dict[str, Any], caller: Caller) -> Reply:
+        try:
+            raw = await raw_options(options)
+        except (ValueError, discord.HTTPException) as error:
+            return Reply.error(f"Could not read the attached file: {error}")
+        return await self.dispatcher.run(command.path, raw, caller)
+
+
+async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
+    """Answer the interaction, or follow up a deferral (errors stay visible to the caller only)."""
+    embed, content, files = render(reply)
+    message: dict[str, Any] = {"content": content or None, "allowed_mentions": NO_MENTIONS}
+    if embed is not None:
+        message["embed"] = embed
+    if files:
+        message["files"] = files
+    if not interaction.response.is_done():
+        await interaction.response.send_message(ephemeral=reply.ephemeral, **message)
+        return
+    if reply.ephemeral:
+        # A deferral's visibility is fixed when deferring: replace the public
+        # "thinking" message with a private follow-up.
+        await interaction.delete_original_response()
+    await interaction.followup.send(ephemeral=reply.ephemeral, wait=True, **message)

@@ -1,0 +1,22 @@
+"""What every platform front end offers the process: start, close, and send to a channel."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from commands.core.reply import Reply
+
+
+class FrontEnd(Protocol):
+    async def start(self) -> None:
+        """Connect and begin serving commands; returns once serving."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+        """Post a reply to a channel (alerts and digests); returns the platform's message id.
+
+        A platform that can deduplicate (Discord) posts nothing new for a repeated `nonce`.
+        """
+        ...

@@ -1,0 +1,279 @@
+"""The outbox worker: claims owed messages, sends them through the front ends, marks them.
+
+Several workers (processes) may share one outbox: a claim takes rows with a lease, and a
+row whose lease ran out (its worker died) is claimed again; a worker starting takes back at
+once the rows of a dead worker on its own machine (`bot.workers.claimant`). Each message
+carries a nonce derived from its row, so Discord drops the resend of a message that went
+out just before a crash; on Slack the window between posting and marking is one round trip.
+Retries: 429 after the platform's `retry_after`, 5xx and network errors with capped
+exponential backoff and jitter; a channel that is gone or forbids the bot pauses its
+subscription (with the reason, in /subscriptions and the audit log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.platforms.discord.errors import ChannelForbidden, ChannelGone, SendError
+from bot.platforms.slack.sending import ChannelUnavailable, SlackSendError, SlackTemporarilyFailed
+from bot.workers.claimant import is_gone, worker_name
+from bot.workers.pacing import Pacer
+from commands.alerts.instant import BatchReplies, delivery_reply
+from commands.core.clock import Clock, SystemClock
+from commands.core.reply import Reply
+from storage.engine.db import Database
+from storage.outbox import deliveries as outbox
+from storage.outbox.deliveries import Delivery
+from storage.subscriptions import Subscription, pause_subscription
+
+log = logging.getLogger(__name__)
+
+ACTOR = "racewatch:delivery"
+PACE = {"discord": 48.0, "slack": 20.0}
+"""Sends per second per platform: Discord's global limit is 50/s (2 left for the front end's
+other calls), and gentle on Slack."""
+
+
+class Sender(Protocol):
+    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+        """Post and return the platform's message id; raise the front end's send errors."""
+        ...
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Capped exponential backoff with "equal jitter": half fixed, half random."""
+
+    base: float = 2.0
+    cap: float = 300.0
+
+    def delay(self, attempts: int, rng: random.Random) -> float:
+        full = min(self.cap, self.base * 2 ** max(attempts - 1, 0))
+        return float(full / 2 + rng.uniform(0, full / 2))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do after a failed send: retry (maybe after `retry_after`), pause or give up."""
+
+    action: str  # retry | pause | fail
+    reason: str
+    retry_after: float | None = None
+
+
+def judge(error: Exception) -> Verdict:
+    """Read a front end's send error (Discord's or Slack's) as retry, pause or fail."""
+    if isinstance(error, ChannelGone):
+        return Verdict("pause", f"the channel is gone ({error.reason})")
+    if isinstance(error, ChannelForbidden):
+        return Verdict("pause", f"the bot may not post there ({error.reason})")
+    if isinstance(error, ChannelUnavailable):
+        return Verdict("pause", str(error))
+    if isinstance(error, SlackTemporarilyFailed):
+        return Verdict("retry", str(error), error.retry_after)
+    if isinstance(error, SendError):
+        return Verdict("retry" if error.retryable else "fail", str(error))
+    if isinstance(error, SlackSendError):
+        return Verdict("fail", str(error))
+    return Verdict("retry", f"{type(error).__name__}: {error}")
+
+
+def nonce_of(delivery: Delivery) -> str:
+    """The same row always sends the same nonce (Discord allows 25 characters)."""
+    return f"rw-{delivery.id}"
+
+
+class DeliveryWorker:
+    """Runs until stopped: claim due rows, send each through its platform, mark it."""
+
+    def __init__(
+        self,
+        db: Database,
+        senders: Mapping[str, Sender],
+        clock: Clock | None = None,
+        *,
+        name: str | None = None,
+        batch: int = 100,
+        concurrency: int = 16,
+        lease: timedelta = timedelta(seconds=120),
+        poll: float = 1.0,
+        backoff: Backoff | None = None,
+        max_attempts: int | None = None,
+        pace: Mapping[str, float] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.senders = dict(senders)
+        self.batches = BatchReplies()  # an import goes to many channels: read it once
+        self.clock = clock or SystemClock()
+        self.name = name or worker_name()
+        self.batch, self.lease, self.poll = batch, lease, poll
+        self.backoff = backoff or Backoff()
+        self.max_attempts = max_attempts  # None: a platform outage, however long, loses nothing
+        self.rng = rng or random.Random()
+        rates = {**PACE, **(pace or {})}
+        self.pacers = {p: Pacer(rates.get(p, 10.0)) for p in self.senders}
+        self._slots = asyncio.Semaphore(concurrency)
+        self._in_flight: set[int] = set()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Look for work now instead of at the next poll."""
+        self._wake.set()
+
+    async def start(self, settle: float = 1.0) -> None:
+        """Deliver in the background from `settle` seconds on: the front ends' start-up calls
+        (login, command sync) have just spent part of the platform's global budget."""
+        self._task = asyncio.create_task(self.run(settle), name="delivery")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        async with self.db.write(ACTOR, "release", self.clock.now()) as change:
+            await outbox.release(change.conn, self.name)
+
+    async def run(self, settle: float = 0.0) -> None:
+        await asyncio.sleep(settle)
+        try:
+            await self.recover()
+        except Exception:  # their rows then wait for their lease to run out
+            log.exception("delivery: could not take back the rows of stopped workers")
+        while True:
+            try:
+                done = await self.run_once()
+            except Exception:
+                log.exception("delivery: a round failed; trying again")
+                done = 0
+            if not done:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    async def recover(self) -> list[str]:
+        """Before the first claim: take back the rows of dead workers of this machine, and of
+        this very name (a restarted container's process often gets the same pid; one worker
+        per process, so the name is the process)."""
+        async with self.db.write(ACTOR, "recover", self.clock.now()) as change:
+            dead = [
+                holder
+                for holder in await outbox.holders(change.conn)
+                if holder == self.name or is_gone(holder)
+            ]
+            for holder in dead:
+                await outbox.release(change.conn, holder)
+        if dead:
+            log.warning("delivery: took back the rows of stopped workers %s", ", ".join(dead))
+        return dead
+
+    async def run_once(self) -> int:
+        """Claim one batch of due rows and deliver them; returns how many were claimed."""
+        if not self.senders:
+            return 0
+        now = self.clock.now()
+        async with self.db.write(ACTOR, "claim", now) as change:
+            claimed = await outbox.claim(
+                change.conn,
+                platforms=list(self.senders),
+                worker=self.name,
+                now=now,
+                lease_until=now + self.lease,
+                limit=self.batch,
+            )
+        fresh = [(x, s) for x, s in claimed if x.id not in self._in_flight]
+        by_channel: dict[int, list[tuple[Delivery, Subscription]]] = {}
+        for item in fresh:
+            by_channel.setdefault(item[1].id, []).append(item)
+        await asyncio.gather(*(self._channel(items) for items in by_channel.values()))
+        return len(fresh)
+
+    async def drain(self) -> None:
+        """Deliver until nothing is owed, retries included (wrap it in `asyncio.timeout`)."""
+        while True:
+            if await self.run_once():
+                continue
+            async with self.db.read() as conn:
+                waits = await outbox.outstanding(conn, list(self.senders))
+            if not waits:
+                return
+            now = self.clock.now()
+            later = [(w - now).total_seconds() for w in waits if w is not None]
+            pause = min(later) if later and len(later) == len(waits) else 0.0
+            await asyncio.sleep(min(max(pause, 0.01), self.poll))
+
+    async def _channel(self, items: list[tuple[Delivery, Subscription]]) -> None:
+        """One channel's rows in order, one at a time."""
+        for delivery, sub in items:
+            self._in_flight.add(delivery.id)
+            try:
+                async with self._slots:
+                    paused = await self._deliver(delivery, sub)
+            except Exception:
+                log.exception("delivery #%s to %s failed unexpectedly", delivery.id, sub.channel_id)
+                paused = False
+            finally:
+                self._in_flight.discard(delivery.id)
+            if paused:
+                return  # the channel's other rows were held as paused
+
+    async def _deliver(self, delivery: Delivery, sub: Subscription) -> bool:
+        """Send one row; True when its subscription had to be paused."""
+        sender = self.senders[sub.platform]
+        async with self.db.read() as conn:
+            reply = await delivery_reply(conn, delivery, sub, self.batches)
+        if reply is None:
+            async with self.db.write(ACTOR, "skip", self.clock.now()) as change:
+                await outbox.mark_skipped(change.conn, delivery.id, self.name, "filters changed")
+            return False
+        try:
+            async with self.pacers[sub.platform].slot():
+                ref = await sender.send(sub.channel_id, reply, nonce=nonce_of(delivery))
+        except Exception as error:  # every front end error is judged; none may stop the worker
+            return await self._failed(delivery, sub, judge(error))
+        async with self.db.write(ACTOR, "sent", self.clock.now()) as change:
+            if not await outbox.mark_sent(
+                change.conn, delivery.id, self.name, self.clock.now(), ref
+            ):
+                log.warning("delivery #%s: sent after its lease was taken over", delivery.id)
+        return False
+
+    async def _failed(self, delivery: Delivery, sub: Subscription, verdict: Verdict) -> bool:
+        now = self.clock.now()
+        limit = self.max_attempts
+        if verdict.action == "retry" and (limit is None or delivery.attempts < limit):
+            wait = verdict.retry_after
+            if wait is None:
+                wait = self.backoff.delay(delivery.attempts, self.rng)
+            log.info("delivery #%s: retry in %.1f s: %s", delivery.id, wait, verdict.reason)
+            async with self.db.write(ACTOR, "retry", now) as change:
+                await outbox.retry_later(
+                    change.conn,
+                    delivery.id,
+                    self.name,
+                    now + timedelta(seconds=wait),
+                    verdict.reason,
+                )
+            return False
+        if verdict.action == "pause":
+            await self._pause(sub, verdict.reason, now)
+            return True
+        log.warning("delivery #%s to %s failed: %s", delivery.id, sub.channel_id, verdict.reason)
+        async with self.db.write(ACTOR, "fail", now) as change:
+            await outbox.mark_failed(change.conn, delivery.id, self.name, verdict.reason)
+        return False
+
+    async def _pause(self, sub: Subscription, reason: str, now: datetime) -> None:
+        log.warning("pausing %s channel %s: %s", sub.platform, sub.channel_id, reason)
+        action = f"pause subscription #{sub.id} ({sub.platform} channel {sub.channel_id})"
+        async with self.db.write(ACTOR, action, now) as change:
+            await pause_subscription(change, sub.id, reason)
+            await outbox.hold_paused(change.conn, sub.id, reason)

@@ -1,0 +1,195 @@
+"""Instant alerts: the message a channel gets for one write's events or one import's.
+
+A score that changes the lead is one alert titled by the lead change; an import of
+thousands of rows is one summary. `delivery_reply` is what the delivery worker posts for
+an outbox row; `install` puts the event hooks (outbox, forecast conditions) on a database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+from collections import Counter, OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from commands.alerts.digest import digest_reply
+from commands.alerts.resolution import check_conditions
+from commands.analysis import phrases
+from commands.core.reply import Field, Reply
+from storage.engine.db import Database
+from storage.events import EventRow, batch_pages, events_by_id
+from storage.outbox.deliveries import Delivery, enqueue
+from storage.subscriptions import Subscription, mismatch
+
+PRIORITY = ("lead", "resolved", "release", "access", "score", "forecast", "news")
+NOUNS = {
+    "lead": ("lead change", "lead changes"),
+    "resolved": ("forecast resolved", "forecasts resolved"),
+    "release": ("model", "models"),
+    "access": ("access change", "access changes"),
+    "score": ("score", "scores"),
+    "forecast": ("forecast", "forecasts"),
+    "news": ("news item", "news items"),
+}
+SHOWN = {"condensed": 5, "full": 20}
+
+
+def install(db: Database) -> None:
+    """Every event written through `db` owes matching channels a message and may resolve a
+    forecast; both happen inside the event's own transaction."""
+    for hook in (enqueue, check_conditions):
+        if hook not in db.event_hooks:
+            db.on_event(hook)
+
+
+def _rank(event: EventRow) -> int:
+    return PRIORITY.index(event.kind) if event.kind in PRIORITY else len(PRIORITY)
+
+
+def _order(event: EventRow) -> tuple[int, int]:
+    return _rank(event), event.id
+
+
+def title_of(event: EventRow) -> str:
+    kind, model, bench = event.kind, event.model or "", event.benchmark or ""
+    titles = {
+        "lead": f"Lead change on {bench}",
+        "resolved": "Forecast resolved",
+        "release": f"New model: {model}",
+        "access": f"Access change: {model}",
+        "score": f"New score: {model} on {bench}",
+        "forecast": "New forecast",
+        "news": "News",
+    }
+    return titles.get(kind, kind.title())
+
+
+def details(event: EventRow) -> tuple[Field, ...]:
+    """The full format's fields: what the event's payload says beyond its summary."""
+    p = event.payload
+    fields: list[Field] = []
+    if event.kind == "lead":
+        fields += [Field("From", str(p.get("from", "?"))), Field("To", str(p.get("to", "?")))]
+    if event.kind == "score" and "value" in p:
+        fields.append(Field("Score", phrases.score(float(p["value"]))))
+        fields.append(Field("Reported", str(p.get("reported_on", "?"))))
+        fields.append(Field("Source", phrases.short_source(str(p.get("source", "")))))
+    if event.kind in ("resolved",):
+        fields.append(Field("Outcome", str(p.get("status", "?"))))
+    if event.kind == "access":
+        fields.append(Field("Access", str(p.get("access", "?"))))
+    if event.kind == "release" and p.get("weights"):
+        fields.append(Field("Weights", str(p["weights"])))
+    for label, value in (("Organization", event.organization), ("Country", event.country)):
+        if value and event.kind in ("release", "lead", "score", "access"):
+            fields.append(Field(label, value))
+    return tuple(fields)
+
+
+def _lines(events: Sequence[EventRow], shown: int) -> list[str]:
+    lines = [f"• {e.summary}" for e in events[:shown]]
+    if len(events) > shown:
+        lines.append(f"… and {len(events) - shown} more")
+    return lines
+
+
+def alert_reply(events: Sequence[EventRow], fmt: str = "condensed") -> Reply:
+    """One write's events as one alert, titled by the most important of them."""
+    main = min(events, key=_order)
+    others = [e for e in events if e.id != main.id]
+    body = "\n".join([main.summary, *_lines(others, SHOWN[fmt])])
+    return Reply(
+        title=title_of(main),
+        body=body,
+        fields=details(main) if fmt == "full" else (),
+        footer=f"Racewatch alert · event #{main.id} · {main.at:%Y-%m-%d %H:%M} UTC",
+    )
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """An import's events as one channel sees them: counts by kind, the first few by rank."""
+
+    counts: Counter[str]
+    top: tuple[EventRow, ...]
+    first_id: int
+    last_id: int
+
+
+async def summarize_batch(
+    conn: AsyncConnection, batch: str, sub: Subscription
+) -> BatchSummary | None:
+    """Read an import's events a page at a time (there may be 10^5), keeping only a summary."""
+    counts: Counter[str] = Counter()
+    top: list[EventRow] = []
+    first = last = 0
+    async for page in batch_pages(conn, batch):
+        wanted = [e for e in page if mismatch(sub, e) is None]
+        if not wanted:
+            continue
+        counts.update(e.kind for e in wanted)
+        first, last = first or wanted[0].id, wanted[-1].id
+        top = heapq.nsmallest(SHOWN[sub.format], [*top, *wanted], key=_order)
+    return BatchSummary(counts, tuple(top), first, last) if counts else None
+
+
+def batch_reply(summary: BatchSummary, batch: str) -> Reply:
+    """A bulk import as one summary: what it added, lead changes first."""
+    counts = summary.counts
+    parts = [
+        f"{counts[k]:,} {NOUNS[k][0] if counts[k] == 1 else NOUNS[k][1]}"
+        for k in PRIORITY
+        if counts[k]
+    ]
+    lines = [f"• {e.summary}" for e in summary.top]
+    if (rest := counts.total() - len(summary.top)) > 0:
+        lines.append(f"… and {rest} more")
+    return Reply(
+        title=f"Import: {', '.join(parts)}",
+        body="\n".join(lines),
+        footer=(
+            f"Racewatch alert · import batch {batch} · "
+            f"events #{summary.first_id}-#{summary.last_id}"
+        ),
+    )
+
+
+class BatchReplies:
+    """One import's message per kind of channel (topics, filters, format), read once for all
+    the channels it goes to: an import's events never change once committed."""
+
+    def __init__(self, keep: int = 64) -> None:
+        self.keep = keep
+        self._replies: OrderedDict[Hashable, Reply | None] = OrderedDict()
+        self._locks: dict[Hashable, asyncio.Lock] = {}
+
+    async def get(self, conn: AsyncConnection, batch: str, sub: Subscription) -> Reply | None:
+        key = (batch, sub.topics, sub.filters, sub.format)
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key in self._replies:
+                self._replies.move_to_end(key)
+                return self._replies[key]
+            summary = await summarize_batch(conn, batch, sub)
+            reply = None if summary is None else batch_reply(summary, batch)
+            self._replies[key] = reply
+            while len(self._replies) > self.keep:
+                self._locks.pop(self._replies.popitem(last=False)[0], None)
+            return reply
+
+
+async def delivery_reply(
+    conn: AsyncConnection,
+    delivery: Delivery,
+    sub: Subscription,
+    batches: BatchReplies | None = None,
+) -> Reply | None:
+    """What an outbox row says now (None: nothing left for this channel, e.g. filters changed)."""
+    if delivery.kind == "digest":
+        return await digest_reply(conn, sub, delivery)
+    if delivery.kind == "batch" and delivery.batch is not None:
+        return await (batches or BatchReplies(keep=0)).get(conn, delivery.batch, sub)
+    wanted = [e for e in await events_by_id(conn, delivery.event_ids) if mismatch(sub, e) is None]
+    return alert_reply(wanted, sub.format) if wanted else None

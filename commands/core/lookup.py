@@ -1,0 +1,63 @@
+"""Forgiving name resolution: `glm 5.2`, `GLM5.2` and aliases all find `GLM-5.2`."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from commands.core.errors import UserError
+from storage import names
+from storage.benchmarks import find_benchmark, get_benchmark
+from storage.models import find_model, get_model
+from storage.organizations import get_organization
+from storage.rows import BenchmarkRow, ModelRow, OrganizationRow
+
+
+async def closest(conn: AsyncConnection, kind: str, typed: str, limit: int = 3) -> list[str]:
+    """Canonical names that look most like what was typed."""
+    pairs = await names.canonical_names(conn, kind)
+    keys = {names.normalize(label): canonical for label, canonical in pairs}
+    found: list[str] = []
+    for key, _score, _index in process.extract(
+        names.normalize(typed), list(keys), scorer=fuzz.WRatio, limit=limit * 3
+    ):
+        if keys[key] not in found:
+            found.append(keys[key])
+    return found[:limit]
+
+
+async def _entity_id(conn: AsyncConnection, kind: str, text: str) -> int:
+    entity_id = await names.lookup(conn, kind, text)
+    if entity_id is not None:
+        return entity_id
+    suggestions = await closest(conn, kind, text)
+    hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+    raise UserError(f"I don't know the {kind} `{text}`.{hint}")
+
+
+async def resolve_model(conn: AsyncConnection, text: str) -> ModelRow:
+    found = await find_model(conn, text)
+    return (
+        found if found is not None else await get_model(conn, await _entity_id(conn, "model", text))
+    )
+
+
+async def resolve_benchmark(conn: AsyncConnection, text: str) -> BenchmarkRow:
+    found = await find_benchmark(conn, text)
+    return (
+        found
+        if found is not None
+        else await get_benchmark(conn, await _entity_id(conn, "benchmark", text))
+    )
+
+
+async def resolve_organization(conn: AsyncConnection, text: str) -> OrganizationRow:
+    return await get_organization(conn, await _entity_id(conn, "organization", text))
+
+
+async def suggest(conn: AsyncConnection, kind: str, typed: str, limit: int = 25) -> list[str]:
+    """Names to offer while typing: prefix matches first, then fuzzy ones."""
+    found = await names.prefixed(conn, kind, typed, limit)
+    if len(found) < limit and typed.strip():
+        found += [n for n in await closest(conn, kind, typed, limit) if n not in found]
+    return found[:limit]

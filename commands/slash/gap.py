@@ -1,0 +1,131 @@
+"""/gap A B [benchmark]: two models side by side, benchmark by benchmark, with the time lag."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from commands.analysis import frontier as race
+from commands.analysis import phrases
+from commands.core.errors import UserError
+from commands.core.lookup import resolve_benchmark, resolve_model
+from commands.core.registry import REGISTRY, Autocomplete, Option, Request
+from commands.core.reply import Reply, Table
+from storage.engine.db import Database
+from storage.names import normalize
+from storage.pairs import Comparison, Pairing, Rivals, compare
+from storage.rows import ModelRow
+from storage.scores import model_scores
+
+
+async def _models(
+    conn: AsyncConnection, found: Comparison, name_a: str, name_b: str
+) -> tuple[ModelRow, ModelRow]:
+    """Both models; an unknown name raises with suggestions, the same model twice is refused."""
+    pair = []
+    for name in (name_a, name_b):
+        if (key := normalize(name)) not in found.models:
+            await resolve_model(conn, name)  # raises UserError naming the closest models
+        pair.append(found.models[key])
+    a, b = pair
+    if a.id == b.id:
+        raise UserError(f"Both names are {a.name}: give two different models.")
+    return a, b
+
+
+async def _only(
+    conn: AsyncConnection, pairings: list[Pairing], a: ModelRow, b: ModelRow, benchmark: str
+) -> list[Pairing]:
+    """The pairing on one benchmark; a model without a score there is named."""
+    only = await resolve_benchmark(conn, benchmark)
+    chosen = [p for p in pairings if p.benchmark_id == only.id]
+    if not chosen:
+        for model in (a, b):
+            if not await model_scores(conn, model.id, benchmark_id=only.id):
+                raise UserError(
+                    f"{model.name} has no {only.name} score yet. "
+                    f"See /model {model.name} for what it has."
+                )
+    return chosen
+
+
+def _lag_line(p: Pairing, a: ModelRow, b: ModelRow, rivals: Rivals) -> str | None:
+    """The trailing model's lag behind the leading model's country on this benchmark."""
+    if p.edge == 0:
+        return None
+    trailing, leader = (b, a) if p.edge > 0 else (a, b)
+    value = p.b if p.edge > 0 else p.a
+    found = rivals.get((p.benchmark_id, leader.country), [])
+    entries = [race.Entry(name, leader.country, day, score) for name, day, score in found]
+    entry = race.Entry(trailing.name, trailing.country, trailing.released, value)
+    lag = race.lag(entry, entries, leader.country, p.higher_is_better)
+    return f"{p.benchmark}: {phrases.lag_sentence(lag)}"
+
+
+def _summary(a: ModelRow, b: ModelRow, pairings: list[Pairing]) -> str:
+    n = len(pairings)
+    a_leads = sum(p.edge > 0 for p in pairings)
+    b_leads = sum(p.edge < 0 for p in pairings)
+    mean = sum(p.edge for p in pairings) / n
+    largest = max(pairings, key=lambda p: abs(p.edge))
+    ahead = a.name if mean > 0 else b.name
+    return (
+        f"{a.name} leads on {a_leads} of {n}, {b.name} on {b_leads} of {n}; "
+        f"mean gap {abs(mean):.1f} points in favour of {ahead}; largest gap "
+        f"{abs(largest.edge):.1f} on {largest.benchmark}."
+    )
+
+
+def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
+    leader = a.name if p.edge > 0 else b.name if p.edge < 0 else "tie"
+    lead, trail = (p.a, p.b) if p.edge >= 0 else (p.b, p.a)
+    return (
+        p.benchmark,
+        phrases.score(p.a),
+        phrases.score(p.b),
+        f"{abs(p.edge):.1f}",
+        phrases.percent(lead, trail).lstrip("+"),
+        leader,
+    )
+
+
+@REGISTRY.command(
+    "gap",
+    description="Compare two models on every benchmark both have, with the time lag",
+    options=(
+        Option("model_a", "First model", required=True, autocomplete=Autocomplete.MODEL),
+        Option("model_b", "Second model", required=True, autocomplete=Autocomplete.MODEL),
+        Option("benchmark", "Only this benchmark", autocomplete=Autocomplete.BENCHMARK),
+    ),
+    examples=("/gap GLM-5.2 Opus-4.8", '/gap glm5.2 "claude opus 4.8" benchmark:FrontierSWE'),
+)
+async def gap(request: Request, db: Database) -> Reply:
+    async with db.read() as conn:
+        name_a, name_b = request.get("model_a"), request.get("model_b")
+        found = await compare(conn, name_a, name_b)
+        a, b = await _models(conn, found, name_a, name_b)
+        pairings, rivals = found.pairings, found.rivals
+        if benchmark := request.get("benchmark"):
+            pairings = await _only(conn, pairings, a, b, benchmark)
+    title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"
+    if not pairings:
+        return Reply(
+            title=title,
+            body=f"They have no benchmark in common yet. See /model {a.name} and /model {b.name}.",
+        )
+    lags = [line for p in pairings if (line := _lag_line(p, a, b, rivals))]
+    releases = f"{phrases.release_sentence(a)}; {phrases.release_sentence(b)}."
+    if a.released and b.released:
+        days = (b.released - a.released).days
+        releases += f" Released {race.months(abs(days))} months apart."
+    releases += " Gap % is relative to the trailing score."
+    table = Table(
+        ("Benchmark", a.name, b.name, "Gap", "Gap %", "Leads"),
+        tuple(_row(p, a, b) for p in pairings),
+    )
+    return Reply(
+        title=title,
+        body=_summary(a, b, pairings),
+        table=table,
+        extra=("Time lag:", *lags) if lags else (),
+        footer=releases,
+    )

@@ -1,0 +1,105 @@
+"""/race [benchmark]: per benchmark, each country's best model, the gap and the lag in months."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from commands.analysis import frontier as race
+from commands.analysis import phrases
+from commands.core.lookup import resolve_benchmark
+from commands.core.registry import REGISTRY, Autocomplete, Option, Request
+from commands.core.reply import Reply, Table
+from storage.benchmarks import all_benchmarks
+from storage.engine.db import Database
+from storage.rows import BenchmarkRow
+from storage.scores import standings
+
+FOCUS = ("US", "CN")
+
+
+def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[str, ...]]:
+    """One row per country, best first: its best model, points behind the leader, lag."""
+    hib = bench.higher_is_better
+    bests = sorted(
+        race.best_by_country(entries, hib).values(), key=lambda e: -e.value if hib else e.value
+    )
+    leader = bests[0]
+    rivals = [e for e in entries if e.country == leader.country]
+    rows: list[tuple[str, ...]] = []
+    for top in bests:
+        if top.country == leader.country:
+            behind, lag_text = "leads", ""
+        else:
+            behind = f"{abs(leader.value - top.value):.1f}"
+            lag = race.lag(top, rivals, leader.country, hib)
+            lag_text = _lag_cell(lag)
+        rows.append(
+            (bench.name, top.country, top.model, phrases.score(top.value), behind, lag_text)
+        )
+    return rows
+
+
+def _lag_cell(lag: race.Lag) -> str:
+    if lag.status is race.LagStatus.BEHIND:
+        return f"{lag.months} mo"
+    if lag.status is race.LagStatus.AHEAD:
+        return f"{lag.months} mo ahead"
+    if lag.status is race.LagStatus.LEADS:
+        return "never reached"
+    return f"unknown ({', '.join(lag.undated)} undated)"
+
+
+def _headline(bench: BenchmarkRow, entries: list[race.Entry]) -> tuple[str, str] | None:
+    """Who leads between the US and China on one benchmark, and the sentence saying so."""
+    hib = bench.higher_is_better
+    bests = race.best_by_country(entries, hib)
+    if not all(c in bests for c in FOCUS):
+        return None
+    us, cn = bests["US"], bests["CN"]
+    if us.value == cn.value:
+        return "tie", f"{bench.name}: US and CN tie at {phrases.score(us.value)}."
+    lead, trail = (us, cn) if race.at_least(us.value, cn.value, hib) else (cn, us)
+    rivals = [e for e in entries if e.country == lead.country]
+    lag = race.lag(trail, rivals, lead.country, hib)
+    return lead.country, (
+        f"{bench.name}: {lead.country} leads {trail.country} by "
+        f"{abs(us.value - cn.value):.1f} points ({lead.model} {phrases.score(lead.value)} vs "
+        f"{trail.model} {phrases.score(trail.value)}); {phrases.lag_sentence(lag)}."
+    )
+
+
+async def _entries(conn: AsyncConnection, bench: BenchmarkRow) -> list[race.Entry]:
+    rows = await standings(conn, bench.id, higher_is_better=bench.higher_is_better)
+    return [phrases.entry(r) for r in rows]
+
+
+@REGISTRY.command(
+    "race",
+    description="The headline: each country's best model per benchmark, gap and lag",
+    options=(Option("benchmark", "Only this benchmark", autocomplete=Autocomplete.BENCHMARK),),
+    examples=("/race", "/race FrontierSWE"),
+)
+async def race_command(request: Request, db: Database) -> Reply:
+    async with db.read() as conn:
+        if name := request.get("benchmark"):
+            benches = [await resolve_benchmark(conn, name)]
+        else:
+            benches = await all_benchmarks(conn)
+        per_bench = [(b, await _entries(conn, b)) for b in benches]
+    per_bench = [(b, e) for b, e in per_bench if e]
+    if not per_bench:
+        return Reply(title="The race", body="No scores yet.")
+    rows = [row for b, e in per_bench for row in _country_rows(b, e)]
+    headlines = [found for b, e in per_bench if (found := _headline(b, e))]
+    us_leads = sum(leader == "US" for leader, _ in headlines)
+    summary = (
+        f"US leads CN on {us_leads} of {len(headlines)} benchmarks both have." if headlines else ""
+    )
+    table = Table(("Benchmark", "Country", "Best model", "Score", "Behind", "Lag"), tuple(rows))
+    return Reply(
+        title="The race: US vs China" if headlines else "The race",
+        body=summary,
+        table=table,
+        extra=tuple(line for _, line in headlines),
+        footer="Lag: months since the leading country first reached that score (days / 30.44).",
+    )

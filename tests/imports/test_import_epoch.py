@@ -1,0 +1,111 @@
+"""Epoch AI's ECI file, imported as published: then /race ECI and /gap answer about real models.
+
+The file is read from `../shared/data/` beside the checkout (or RACEWATCH_SHARED_DATA);
+it is never copied into the project. Without it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from commands.imports.formats.epoch import CREDIT, read_epoch
+from commands.imports.pipeline import import_file
+from storage.engine.db import Database
+from tests.conftest import MEMBER, NOW, Ask, snapshot
+
+DATA = Path(
+    os.environ.get("RACEWATCH_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
+)
+EPOCH = DATA / "epoch_eci.csv"
+pytestmark = pytest.mark.skipif(not EPOCH.exists(), reason=f"{EPOCH} is not there")
+
+
+def epoch_rows() -> list[dict[str, str]]:
+    with EPOCH.open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_versions_are_grouped_under_the_model_name_best_last() -> None:
+    parsed = read_epoch(EPOCH.read_text(encoding="utf-8"))
+    rows = [r for r in parsed.rows if r.values["model"] == "o3-pro"]
+    # The file has three o3-pro versions (_high, _medium, _low), each 148.22957211273115.
+    assert len(rows) == 3
+    assert {r.values["score"] for r in rows} == {"148.22957211273115"}
+    assert rows[-1].values["source"] == f"{CREDIT}; model version o3-pro-2025-06-10_high"
+    assert {r.values["country"] for r in rows} == {"US"}
+    assert rows[0].values["release_date"] == "2025-06-10"
+
+
+def test_countries_are_mapped_and_weights_read() -> None:
+    parsed = read_epoch(EPOCH.read_text(encoding="utf-8"))
+    by_model = {r.values["model"]: r.values for r in parsed.rows}
+    kimi = by_model["Kimi K2.5"]
+    assert (kimi["country"], kimi["weights"], kimi["organization"]) == ("CN", "open", "Moonshot")
+    # "Z.ai (Zhipu AI),Tsinghua University": the first listed organization develops it.
+    assert by_model["GLM-4.5"]["organization"] == "Z.ai (Zhipu AI)"
+    assert by_model["GPT-5"]["release_date"] == "2025-08-07"  # gpt-5-chat has no date
+    assert {v["country"] for v in by_model.values()} == {"US", "CN", "FR", "AE", "GB"}
+
+
+def test_rows_that_give_no_score_are_skipped_with_their_reason() -> None:
+    rows = epoch_rows()
+    parsed = read_epoch(EPOCH.read_text(encoding="utf-8"))
+    list(parsed.rows)
+    skipped = {number: reason for number, _, reason in parsed.skipped.rows}
+    joint = [i for i, r in enumerate(rows, 1) if "," in r["Country"]]
+    assert joint and all("several countries" in skipped[i] for i in joint)
+    unscored = [
+        i
+        for i, r in enumerate(rows, 1)
+        if not r["ECI Score"].strip() and r["Model name"].strip() and i not in joint
+    ]
+    assert all(skipped[i] == "no ECI Score" for i in unscored)
+    scored = sum(1 for r in rows if r["ECI Score"].strip())
+    assert scored + len(skipped) == len(rows)
+
+
+async def test_import_then_race_and_gap_answer_about_real_models(db: Database, ask: Ask) -> None:
+    report = await import_file(db, EPOCH, benchmark="ECI", now=NOW)
+    assert not report.rejected
+    assert report.written is not None and report.written.benchmarks == 1
+    assert report.counts["added"] == 298  # rows with a score and one country
+    assert report.written.models == 133  # distinct `Model name`s among them
+
+    race = await ask("/race ECI", MEMBER)
+    assert not race.is_error, race.body
+    text = race.plain_text()
+    # By hand from the file: best US row is GPT-5.4 Pro 158.24337972795823 (2026-03-05);
+    # best CN row is Kimi K2.5 148.01667635783778 (2026-01-27). Gap 10.2267 -> 10.2.
+    # The first US model at >= 148.0167 is o3-pro (148.2296, 2025-06-10); no earlier US row
+    # reaches it. Lag: 2025-06-10 -> 2026-01-27 = 231 days = 231 / 30.44 = 7.6 months.
+    assert "GPT-5.4 Pro" in text and "Kimi K2.5" in text
+    assert "10.2" in text and "7.6" in text
+
+    gap = await ask('/gap "Kimi K2.5" o3-pro', MEMBER)
+    assert not gap.is_error, gap.body
+    text = gap.plain_text()
+    # 148.22957211273115 - 148.01667635783778 = 0.2129 -> o3-pro leads by 0.2 points.
+    assert "148.0" in text and "148.2" in text and "0.2" in text
+    assert "7.6 months" in text
+
+
+async def test_a_second_import_changes_nothing(db: Database) -> None:
+    await import_file(db, EPOCH, benchmark="ECI", now=NOW)
+    before = await snapshot(db)
+    report = await import_file(db, EPOCH, benchmark="ECI", now=NOW)
+    assert report.written is None
+    assert (report.counts["unchanged"], report.counts["added"]) == (298, 0)
+    assert await snapshot(db) == before
+
+
+async def test_every_epoch_score_credits_epoch(db: Database, ask: Ask) -> None:
+    await import_file(db, EPOCH, benchmark="ECI", now=NOW)
+    reply = await ask("/sources GPT-5", MEMBER)
+    text = reply.plain_text()
+    # Six GPT-5 versions in the file, all 150.0: one current, five kept as sources.
+    assert text.count("Epoch AI, Epoch Capabilities Index (CC BY 4.0)") >= 6
+    assert "gpt-5-2025-08-07_high" in text
