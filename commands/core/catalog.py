@@ -3,15 +3,19 @@
 from commands.alerts import digest  # noqa: F401
 from commands.core.registry import REGISTRY
 from commands.slash import (  # noqa: F401
+    benchmarks,
     chart,
     forecasts,
     gap,
     help,
     leaderboard,
     model,
+    models,
+    news,
     race,
     sources,
     subscriptions,
+    timeline,
 )
 from commands.slash.admin import audit, data, facts, imports  # noqa: F401
 
