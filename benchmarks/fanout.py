@@ -60,7 +60,14 @@ async def subscribe_all(fake: FakeDiscord, dispatcher: Dispatcher, n: int) -> li
         if i and i % CHANNELS_PER_GUILD == 0:
             guild = fake.add_guild(f"Racewatch guild {i // CHANNELS_PER_GUILD + 1}")
         channel = fake.add_channel(f"race-{i}", guild)
-        manager = Caller(Platform.DISCORD, "manager", "Manager", guild, channel, False, True)
+        manager = Caller(
+            platform=Platform.DISCORD,
+            user_id="manager",
+            display_name="Manager",
+            workspace_id=guild,
+            channel_id=channel,
+            is_channel_manager=True,
+        )
         reply = await dispatcher.run_line("/subscribe all", manager)
         assert not reply.is_error, reply
         channels.append(channel)

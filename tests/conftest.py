@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import text
 
-from commands.core.caller import CONSOLE_CALLER, Caller, Platform
+from commands.core.caller import CONSOLE_CALLER, Caller
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
 from storage.engine.db import Database
-from storage.engine.schema import metadata
 from storage.engine.setup import prepare
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-MEMBER = Caller(Platform.CONSOLE, "member-1", "member", "w1", "c1")
-
-Ask = Callable[..., Awaitable[Reply]]
+from tests.support.world import NOW, Ask
 
 
 @pytest.fixture(scope="session")
@@ -72,14 +64,3 @@ def ask(dispatcher: Dispatcher) -> Ask:
         return await dispatcher.run_line(line, as_)
 
     return run
-
-
-async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table: compare before and after to prove nothing was written."""
-    async with db.read() as conn:
-        return {
-            name: sorted(
-                tuple(map(str, row)) for row in await conn.execute(text(f"SELECT * FROM {name}"))
-            )
-            for name in metadata.tables
-        }

@@ -152,13 +152,11 @@ def test_no_import_cycle() -> None:
     assert KNOWN_CYCLES - found == set(), "mended: remove them from KNOWN_CYCLES"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: shared test helpers not yet in tests/support")
 def test_no_test_module_imports_another() -> None:
     """Shared test code lives in tests/support/; conftest fixtures arrive by injection."""
     crossing = [
         (imp.importer, target)
         for imp in project_imports("tests")
-        if not imp.importer.startswith("tests.support")
         for target in target_modules(imp)
         if target.startswith("tests.")
         and not target.startswith("tests.support")

@@ -12,9 +12,12 @@ class Platform(StrEnum):
     CONSOLE = "console"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Caller:
-    """A person invoking a command; rights are decided by the front end from its platform."""
+    """A person invoking a command; rights are decided by the front end from its platform.
+
+    Keyword-only, so that `is_curator=True` can never be a bare positional `True`.
+    """
 
     platform: Platform
     user_id: str

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.alerts.conftest import SLACK_CHANNEL, Chat
-from tests.slack.test_handlers_toy import texts
+from tests.support.chat import SLACK_CHANNEL, Chat
+from tests.support.slack_world import texts
 
 SOURCE = "https://example.org/report"
 

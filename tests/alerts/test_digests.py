@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.alerts.conftest import LEAD_CHANGE, Chat
-from tests.conftest import snapshot
-from tests.slack.test_handlers_toy import texts
+from tests.support.chat import LEAD_CHANGE, Chat
+from tests.support.database import snapshot
+from tests.support.slack_world import texts
 
 SOURCE = "https://example.org/report"
 BERLIN_NINE = {"every": "daily", "time": "09:00", "timezone": "Europe/Berlin"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.alerts.conftest import LEAD_CHANGE, Chat
-from tests.slack.test_handlers_toy import texts
+from tests.support.chat import LEAD_CHANGE, Chat
+from tests.support.slack_world import texts
 
 SOURCE = "https://example.org/report"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.alerts.conftest import LEAD_CHANGE, Chat
+from tests.support.chat import LEAD_CHANGE, Chat
 
 SOURCE = "https://example.org/forecast"
 

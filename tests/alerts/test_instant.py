@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.alerts.conftest import LEAD_CHANGE, SLACK_OTHER, Chat
+from tests.support.chat import LEAD_CHANGE, SLACK_OTHER, Chat
 
 
 async def test_lead_change_reaches_each_subscribed_channel_once(chat: Chat) -> None:

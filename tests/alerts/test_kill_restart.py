@@ -24,8 +24,8 @@ from commands.core.dispatch import Dispatcher
 from storage.engine import schema
 from storage.engine.db import Database
 from storage.outbox.deliveries import count_by_status
-from tests.alerts.killrun import start_racewatch, until
 from tests.support.fakes.discord_server import FakeDiscord
+from tests.support.processes import start_racewatch, until
 
 GUILDS, CHANNELS_PER_GUILD = 3, 40
 LATENCY = 0.4  # seconds between a message existing and its POST being answered
@@ -44,7 +44,14 @@ async def subscribe_channels(fake: FakeDiscord, database_url: str) -> list[str]:
             guild = fake.guild_id if g == 0 else fake.add_guild(f"Guild {g}")
             for c in range(CHANNELS_PER_GUILD):
                 channel = fake.add_channel(f"race-{g}-{c}", guild)
-                manager = Caller(Platform.DISCORD, "7", "Manager", guild, channel, False, True)
+                manager = Caller(
+                    platform=Platform.DISCORD,
+                    user_id="7",
+                    display_name="Manager",
+                    workspace_id=guild,
+                    channel_id=channel,
+                    is_channel_manager=True,
+                )
                 reply = await dispatcher.run_line("/subscribe scores leads", manager)
                 assert not reply.is_error, reply.body
                 channels.append(channel)

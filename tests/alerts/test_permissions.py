@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.platforms.console import ask
-from tests.alerts.conftest import DISCORD_MEMBER, SLACK_CHANNEL, Chat
-from tests.conftest import snapshot
-from tests.slack.conftest import LISTED_MANAGER, READER
-from tests.slack.test_handlers_toy import texts
+from tests.support.chat import DISCORD_MEMBER, SLACK_CHANNEL, Chat
+from tests.support.database import snapshot
 from tests.support.fakes import discord_payloads as p
+from tests.support.slack_world import LISTED_MANAGER, READER, texts
 
 
 async def test_members_without_channel_rights_are_refused(chat: Chat) -> None:

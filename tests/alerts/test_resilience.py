@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from tests.alerts.conftest import DISCORD_CURATOR, SLACK_CHANNEL, Chat
-from tests.slack.test_handlers_toy import texts
+from tests.support.chat import DISCORD_CURATOR, SLACK_CHANNEL, Chat
+from tests.support.slack_world import texts
 
 SOURCE = "https://example.org/report"
 MESSAGES = ("POST", "/channels/{channel_id}/messages")

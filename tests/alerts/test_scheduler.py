@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.workers.scheduler import AlertScheduler
-from tests.alerts.conftest import Chat
+from tests.support.chat import Chat
 
 BERLIN = "digest:daily at 09:00 Europe/Berlin"
 NEW_YORK = "digest:weekly on Wed at 08:30 America/New_York"

@@ -9,7 +9,8 @@ from sqlalchemy import create_engine, select, text
 from storage.engine import schema
 from storage.engine.db import Database
 from storage.engine.setup import alembic_config, migrate
-from tests.conftest import MEMBER, Ask, snapshot
+from tests.support.database import snapshot
+from tests.support.world import MEMBER, Ask
 
 
 async def events(db: Database, kind: str) -> list[str]:

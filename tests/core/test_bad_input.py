@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from commands.core.caller import CONSOLE_CALLER
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
-from tests.conftest import Ask, snapshot
+from tests.support.database import snapshot
+from tests.support.world import Ask
 
 SCORE = "/admin score add GLM-5.2 FrontierSWE {value} source:{source} date:{date}"
 GOOD = {"value": "75.0", "source": "https://example.org/a", "date": "2026-11-01"}

@@ -1,34 +1,14 @@
 """The `racewatch` command as a newcomer runs it: exit codes, database choice, restarts."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from storage.engine.db import Database
 from storage.seed import load_seed
-from tests.conftest import NOW, snapshot
-
-
-def racewatch(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "SLACK_", "RACEWATCH_"))
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=cwd,
-        text=True,
-        capture_output=True,
-        input=stdin,
-        timeout=120,
-        env=clean | (env or {}) | {"PYTHONPATH": str(Path.cwd())},
-    )
+from tests.support.database import snapshot
+from tests.support.processes import racewatch
+from tests.support.world import NOW
 
 
 def test_ask_prints_the_gap_and_exits_zero(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from commands.core.dispatch import Dispatcher
 from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
 from storage.engine.setup import prepare
-from tests.conftest import NOW, snapshot
+from tests.support.database import snapshot
+from tests.support.world import NOW
 
 URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
 pytestmark = pytest.mark.skipif(

@@ -1,7 +1,7 @@
 """Reading commands, as a conversation with the console on the bundled dataset."""
 
 from commands.core.catalog import REGISTRY
-from tests.conftest import MEMBER, Ask
+from tests.support.world import MEMBER, Ask
 
 
 async def test_gap_shows_every_shared_benchmark_with_both_scores_and_differences(ask: Ask) -> None:

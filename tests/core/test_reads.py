@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.engine.db import Database
-from tests.conftest import Ask
+from tests.support.world import Ask
 
 
 async def test_reads_return_their_connection_however_they_end(db: Database, ask: Ask) -> None:

@@ -9,22 +9,17 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
     import discord  # noqa: F401
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.config import Settings
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from commands.core.dispatch import Dispatcher
+from tests.support.discord_world import StartBot, discord_settings
 from tests.support.fakes.discord_server import FakeDiscord
-
-CURATOR = "4000000000000000099"
-MEMBER = "4000000000000000001"
-
-StartBot = Callable[..., Coroutine[Any, Any, DiscordFrontEnd]]
 
 
 @pytest.fixture
@@ -33,16 +28,6 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.close()
-
-
-def discord_settings(fake: FakeDiscord, **extra: Any) -> Settings:
-    """Settings as the operator would write them, pointed at the fake."""
-    values: dict[str, Any] = {
-        "discord_token": fake.token,
-        "discord_api_base_url": fake.url,
-        "discord_curator_ids": CURATOR,
-    }
-    return Settings(_env_file=None, **(values | extra))
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from storage.engine.db import Database
-from tests.conftest import snapshot
-from tests.discord.conftest import CURATOR, MEMBER
+from tests.support.database import snapshot
+from tests.support.discord_world import CURATOR, MEMBER
 from tests.support.fakes import discord_payloads as p
 from tests.support.fakes.discord_interactions import DEFERRED_MESSAGE
 from tests.support.fakes.discord_server import FakeDiscord

@@ -7,7 +7,7 @@ import discord
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
-from tests.discord.conftest import StartBot
+from tests.support.discord_world import StartBot
 from tests.support.fakes.discord_server import FakeDiscord
 
 ALERT = Reply(title="New score", body="GLM-5.2 76.0 on FrontierSWE")

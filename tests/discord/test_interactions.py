@@ -10,8 +10,8 @@ from bot.platforms.discord.frontend import DiscordFrontEnd
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
-from tests.discord import toy
-from tests.discord.conftest import CURATOR, MEMBER, StartBot
+from tests.support import toy
+from tests.support.discord_world import CURATOR, MEMBER, StartBot
 from tests.support.fakes import discord_payloads as p
 from tests.support.fakes.discord_interactions import DEFERRED_MESSAGE
 from tests.support.fakes.discord_server import FakeDiscord

@@ -16,7 +16,7 @@ from bot import app
 from commands.core.catalog import REGISTRY
 from commands.core.registry import Command, OptionType, Permission
 from commands.core.textsyntax import parse_options, resolve, split_line
-from tests.discord.conftest import CURATOR, discord_settings
+from tests.support.discord_world import CURATOR, discord_settings
 from tests.support.fakes.discord_interactions import Posted
 from tests.support.fakes.discord_server import FakeDiscord
 

@@ -15,7 +15,7 @@ from bot.platforms.discord.render import Rendered, render
 from commands.core.reply import Field, Image, Reply, Table
 
 GOLDEN = Path(__file__).with_name("golden")
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest ... rewrites them
+UPDATE = os.environ.get("RACEWATCH_UPDATE_GOLDEN") == "1"  # =1 rewrites them
 
 GAP = Reply(
     title="GLM-5.2 (CN) vs Opus-4.8 (US)",

@@ -11,7 +11,7 @@ import pytest
 from bot.platforms.discord.inspect import registered_commands_json
 from commands.core.catalog import REGISTRY
 from commands.core.dispatch import Dispatcher
-from tests.discord.conftest import StartBot
+from tests.support.discord_world import StartBot
 from tests.support.fakes.discord_server import FakeDiscord
 
 BULK_GLOBAL = ("PUT", "/applications/{app_id}/commands")

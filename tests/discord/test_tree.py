@@ -11,7 +11,7 @@ from commands.core.catalog import REGISTRY
 from commands.core.registry import Option, OptionType, Permission, Registry, Request
 from commands.core.reply import Reply
 from storage.engine.db import Database
-from tests.discord import toy
+from tests.support import toy
 
 MANAGE_CHANNELS, MANAGE_GUILD = 16, 32
 

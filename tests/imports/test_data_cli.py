@@ -8,9 +8,9 @@ from pathlib import Path
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
-from tests.conftest import MEMBER, NOW, snapshot
-from tests.core.test_cli import racewatch
-from tests.storage.test_backup import wipe
+from tests.support.database import snapshot, wipe
+from tests.support.processes import racewatch
+from tests.support.world import MEMBER, NOW
 
 GOOD = (
     "model,organization,country,release_date,benchmark,score,source,weights\n"

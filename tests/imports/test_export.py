@@ -21,8 +21,9 @@ from commands.imports.formats.base import COLUMNS
 from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
 from storage.engine.setup import migrate
-from tests.conftest import MEMBER, NOW, snapshot
-from tests.imports.test_import_epoch import EPOCH
+from tests.support.database import snapshot
+from tests.support.shared_data import EPOCH
+from tests.support.world import MEMBER, NOW
 
 HEADER = (
     "model,organization,country,release_date,benchmark,score,source,weights,params,context,"

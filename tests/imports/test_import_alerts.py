@@ -15,14 +15,21 @@ from commands.imports.pipeline import import_bytes
 from storage.engine import schema
 from storage.engine.db import Database
 from storage.outbox.deliveries import claim
-from tests.conftest import NOW
+from tests.support.world import NOW
 
 MODELS = 1_000
 BENCHMARKS = ("FrontierSWE", "PostTrainBench", "SWE-Marathon")
 
 
 def manager(channel: str) -> Caller:
-    return Caller(Platform.DISCORD, "u-1", "manager", "guild-1", channel, is_channel_manager=True)
+    return Caller(
+        platform=Platform.DISCORD,
+        user_id="u-1",
+        display_name="manager",
+        workspace_id="guild-1",
+        channel_id=channel,
+        is_channel_manager=True,
+    )
 
 
 def bulk_file() -> bytes:

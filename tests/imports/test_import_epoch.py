@@ -7,20 +7,16 @@ it is never copied into the project. Without it these tests are skipped.
 from __future__ import annotations
 
 import csv
-import os
-from pathlib import Path
 
 import pytest
 
 from commands.imports.formats.epoch import CREDIT, read_epoch
 from commands.imports.pipeline import import_file
 from storage.engine.db import Database
-from tests.conftest import MEMBER, NOW, Ask, snapshot
+from tests.support.database import snapshot
+from tests.support.shared_data import EPOCH
+from tests.support.world import MEMBER, NOW, Ask
 
-DATA = Path(
-    os.environ.get("RACEWATCH_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
-EPOCH = DATA / "epoch_eci.csv"
 pytestmark = pytest.mark.skipif(not EPOCH.exists(), reason=f"{EPOCH} is not there")
 
 

@@ -23,7 +23,8 @@ from commands.imports.pipeline import import_bytes
 from storage.changes import Change
 from storage.engine import schema
 from storage.engine.db import Database
-from tests.conftest import MEMBER, NOW, Ask, snapshot
+from tests.support.database import snapshot
+from tests.support.world import MEMBER, NOW, Ask
 
 HEADER = "model,organization,country,release_date,benchmark,score,source,weights,date\n"
 GOOD = (

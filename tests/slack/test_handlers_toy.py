@@ -6,20 +6,9 @@ import asyncio
 from typing import Any
 
 from commands.core.dispatch import Dispatcher
-from tests.slack import toy
-from tests.slack.conftest import ADMIN, CURATOR, LISTED_MANAGER, READER
+from tests.support import toy
 from tests.support.fakes.slack_server import FakeSlack
-
-
-def texts(message: dict[str, Any]) -> str:
-    """Every text in a Block Kit message, joined (what a reader would see)."""
-    out: list[str] = []
-    for block in message.get("blocks") or []:
-        if "text" in block:
-            out.append(block["text"]["text"])
-        out += [f["text"] for f in block.get("fields", [])]
-        out += [e["text"] for e in block.get("elements", [])]
-    return "\n".join(out)
+from tests.support.slack_world import ADMIN, CURATOR, LISTED_MANAGER, READER, texts
 
 
 async def test_echo_acks_empty_and_answers_in_channel(

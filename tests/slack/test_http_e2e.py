@@ -10,29 +10,9 @@ import pytest
 from commands.core.catalog import REGISTRY
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
-from tests.conftest import snapshot
-from tests.slack.conftest import CURATOR, READER
-from tests.slack.test_handlers_toy import texts
+from tests.support.database import snapshot
 from tests.support.fakes.slack_server import FakeSlack
-
-SCORE_ADD = "score add GPT-5.5 FrontierSWE 76.5 source:https://example.org/gpt date:2026-11-20"
-
-
-def table_rows(message: dict[str, Any]) -> list[list[str]]:
-    """The monospace table's rows as cells (columns are separated by two or more spaces)."""
-    rows: list[list[str]] = []
-    for block in message["blocks"]:
-        text = block.get("text", {}).get("text", "")
-        if text.startswith("```"):
-            rows += [line.split() for line in text.strip("`\n").split("\n")]
-    return rows
-
-
-def row(message: dict[str, Any], first: str) -> list[str]:
-    """The table row that starts with `first`; fails showing what was answered instead."""
-    found = [r for r in table_rows(message) if r and r[0] == first]
-    assert found, f"no {first} row in: {texts(message)}"
-    return found[0]
+from tests.support.slack_world import CURATOR, READER, SCORE_ADD, row, table_rows, texts
 
 
 async def test_gap_arrives_signed_and_shows_scores_and_differences(

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.slack.conftest import CURATOR, SIGNING_SECRET
-from tests.slack.test_handlers_toy import texts
-from tests.slack.test_http_e2e import SCORE_ADD, row
 from tests.support.fakes.slack_requests import SlashCommandClient
 from tests.support.fakes.slack_server import FakeSlack
+from tests.support.slack_world import CURATOR, SCORE_ADD, SIGNING_SECRET, row, texts
 
 pytestmark = pytest.mark.slow
 

@@ -6,13 +6,13 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.platforms.slack.render import MAX_BLOCKS, MAX_FIELDS, MAX_SECTION_TEXT, escape, render
 from commands.core.reply import Field, Image, Reply, Table
+from tests.support.slack_world import all_texts
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("RACEWATCH_UPDATE_GOLDEN") == "1"
@@ -27,16 +27,6 @@ GAP_LIKE = Reply(
     fields=(Field("GLM-5.2 released", "2026-06-15"), Field("Opus-4.8 released", "2026-05")),
     footer="Sources: /sources GLM-5.2",
 )
-
-
-def all_texts(blocks: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for block in blocks:
-        if "text" in block:
-            out.append(block["text"]["text"])
-        out += [f["text"] for f in block.get("fields", [])]
-        out += [e["text"] for e in block.get("elements", [])]
-    return out
 
 
 def check_golden(name: str, reply: Reply) -> None:

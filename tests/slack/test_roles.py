@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack.roles import WorkspaceRoles
-from tests.slack.conftest import ADMIN, LISTED_MANAGER, READER
 from tests.support.fakes.slack_server import FakeSlack
+from tests.support.slack_world import ADMIN, LISTED_MANAGER, READER
 
 
 class Ticks:

@@ -9,8 +9,8 @@ import pytest
 
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
-from tests.slack.conftest import ADMIN, SIGNING_SECRET
 from tests.support.fakes.slack_server import FakeSlack
+from tests.support.slack_world import ADMIN, SIGNING_SECRET
 
 
 async def test_no_secret_is_logged(

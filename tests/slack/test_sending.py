@@ -8,8 +8,8 @@ from bot.platforms.slack.frontend import SlackFrontEnd
 from bot.platforms.slack.sending import ChannelUnavailable, SlackTemporarilyFailed
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Field, Image, Reply
-from tests.slack.conftest import slack_settings
 from tests.support.fakes.slack_server import FakeSlack, RateLimit
+from tests.support.slack_world import slack_settings
 
 ALERT = Reply(
     title="New score",

@@ -9,11 +9,9 @@ import pytest
 from bot.platforms.slack.frontend import SlackFrontEnd, SlackStartError
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
-from tests.conftest import snapshot
-from tests.slack.conftest import CURATOR, READER, slack_settings
-from tests.slack.test_handlers_toy import texts
-from tests.slack.test_http_e2e import SCORE_ADD, row
+from tests.support.database import snapshot
 from tests.support.fakes.slack_server import FakeSlack
+from tests.support.slack_world import CURATOR, READER, SCORE_ADD, row, slack_settings, texts
 
 
 async def test_socket_mode_connects_with_the_app_token(

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import MEMBER, Ask
+from tests.support.world import MEMBER, Ask
 
 ROOT = Path(__file__).resolve().parents[2]
 

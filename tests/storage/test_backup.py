@@ -14,7 +14,8 @@ from commands.core.dispatch import Dispatcher
 from commands.imports.pipeline import import_bytes
 from storage.backup import BackupError, backup, check_database, restore
 from storage.engine.db import Database
-from tests.conftest import MEMBER, NOW
+from tests.support.database import wipe
+from tests.support.world import MEMBER, NOW
 
 BATCH = 20  # models (each with one score) per writing transaction
 HEADER = "model,organization,country,release_date,benchmark,score,source\n"
@@ -44,12 +45,6 @@ def counts(path: Path) -> tuple[int, int, int, int]:
         )
     finally:
         conn.close()
-
-
-def wipe(path: Path) -> None:
-    """Delete a database as an accident would: the file and its WAL companions."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 async def race(db: Database) -> str:

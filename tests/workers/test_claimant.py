@@ -83,7 +83,14 @@ async def test_recover_takes_back_only_what_dead_local_workers_held(
     alerts.install(db)
     dispatcher = Dispatcher(db, clock)
     for channel in ("c1", "c2"):
-        manager = Caller(Platform.DISCORD, "7", "Manager", "g1", channel, False, True)
+        manager = Caller(
+            platform=Platform.DISCORD,
+            user_id="7",
+            display_name="Manager",
+            workspace_id="g1",
+            channel_id=channel,
+            is_channel_manager=True,
+        )
         assert not (await dispatcher.run_line("/subscribe scores", manager)).is_error
     score = "/admin score add GLM-5.2 FrontierSWE 76.0 source:https://example.org/x"
     assert not (await dispatcher.run_line(score, CONSOLE_CALLER)).is_error

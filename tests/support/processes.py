@@ -1,7 +1,8 @@
-"""`racewatch run` as a child process against the fake Discord: started, watched, killed.
+"""`racewatch` as a child process: a one-shot command, or `racewatch run` watched and killed.
 
-The fake runs in the test's own event loop, so every wait here polls it with short sleeps;
-a child that dies early or a condition that never comes fails with the child's log.
+The fake Discord runs in the test's own event loop, so every wait on a running child polls
+it with short sleeps; a child that dies early or a condition that never comes fails with
+the child's log.
 """
 
 from __future__ import annotations
@@ -21,6 +22,22 @@ from tests.support.fakes.discord_server import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_SETTINGS = ("DISCORD_", "SLACK_", "RACEWATCH_")
+
+
+def racewatch(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `racewatch ARGS` to its end with none of the operator's settings from this shell."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        input=stdin,
+        timeout=120,
+        env=clean | (env or {}) | {"PYTHONPATH": str(Path.cwd())},
+    )
 
 
 @dataclass
