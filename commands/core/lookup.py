@@ -14,12 +14,19 @@ from storage.rows import BenchmarkRow, ModelRow, OrganizationRow
 
 
 async def closest(conn: AsyncConnection, kind: str, typed: str, limit: int = 3) -> list[str]:
-    """Canonical names that look most like what was typed."""
+    """Canonical names that truly resemble what was typed (none rather than padding).
+
+    WRatio >= 80 of 100: `deeps` finds DeepSeek-V3 (90), not Claude Opus 4.8 (54).
+    """
     pairs = await names.canonical_names(conn, kind)
     keys = {names.normalize(label): canonical for label, canonical in pairs}
     found: list[str] = []
     for key, _score, _index in process.extract(
-        names.normalize(typed), list(keys), scorer=fuzz.WRatio, limit=limit * 3
+        names.normalize(typed),
+        list(keys),
+        scorer=fuzz.WRatio,
+        limit=limit * 3,
+        score_cutoff=80,
     ):
         if keys[key] not in found:
             found.append(keys[key])
@@ -31,7 +38,8 @@ async def _entity_id(conn: AsyncConnection, kind: str, text: str) -> int:
     if entity_id is not None:
         return entity_id
     suggestions = await closest(conn, kind, text)
-    hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+    listing = "/benchmarks" if kind == "benchmark" else "/models"
+    hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else f" {listing} lists them."
     raise UserError(f"I don't know the {kind} `{text}`.{hint}")
 
 

@@ -10,8 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-import pycountry
-
+from commands.core.countries import country_code
 from commands.core.errors import UserError
 from commands.core.registry import Option, OptionType
 
@@ -168,9 +167,12 @@ def parse_source(raw: Any, name: str = "source") -> str:
 
 
 def parse_country(raw: Any, name: str = "country") -> str:
-    code = str(raw).strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise UserError(f"`{name}` is a two-letter ISO country code such as US or CN, not `{raw}`.")
+    code = country_code(str(raw))
+    if code is None:
+        raise UserError(
+            f"`{name}` is a two-letter ISO country code such as US or CN, or a country's name"
+            f" such as China; not `{raw}`."
+        )
     return code
 
 

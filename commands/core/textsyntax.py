@@ -6,6 +6,7 @@ shows a filled-in command; a value with spaces is quoted.
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 
@@ -42,7 +43,9 @@ def resolve(registry: Registry, words: list[str]) -> tuple[Command, list[str]]:
         path = candidate
         rest.pop(0)
     if not path:
-        raise UserError(f"There is no command /{rest[0]}. Try /help for the list.")
+        near = difflib.get_close_matches(rest[0].lower(), registry.roots(), n=1, cutoff=0.75)
+        hint = f"Did you mean /{near[0]}?" if near else "Try /help for the list."
+        raise UserError(f"There is no command /{rest[0]}. {hint}")
     choices = ", ".join(sorted({c.path[len(path)] for c in registry.under(path)}))
     shown = " ".join(path)
     if rest:
