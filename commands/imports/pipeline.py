@@ -21,7 +21,8 @@ from commands.core.curation import leading_country
 from commands.core.errors import UserError
 from commands.imports.bulk_mode import bulk_mode
 from commands.imports.checks import Checker, Rejection
-from commands.imports.formats.base import Parsed, RawRow, read_file
+from commands.imports.formats.base import Parsed, RawRow
+from commands.imports.formats.registry import read_file
 from storage.benchmarks import get_benchmark
 from storage.bulk.plan import ImportPlan, load_snapshot
 from storage.bulk.writer import PlanWriter, Written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -14,6 +16,7 @@ from commands.core.options import PartialDate, convert
 from commands.core.registry import Option, OptionType
 from commands.imports.formats.base import BenchmarkSpec
 from commands.slash.admin.data import MODEL_FIELDS
+from storage.names import normalize
 
 _ADMIN = {o.name: o for o in MODEL_FIELDS}
 _MEMO_SIZE = 1 << 16  # converted values remembered per column
@@ -32,14 +35,15 @@ class Column:
     """One import column: its option's rules, and the values already converted, since a
     bulk file repeats its organizations, countries, dates and sources row after row."""
 
-    __slots__ = ("memo", "name", "option")
+    __slots__ = ("check", "memo", "name", "option")
 
-    def __init__(self, option: Option) -> None:
+    def __init__(self, option: Option, check: Callable[[str, Any], Any] | None = None) -> None:
         self.option = option
         self.name = option.name
+        self.check = check  # a further rule on the converted value (names: `plain_name`)
         self.memo: dict[str | None, Any] = {}
 
-    def get(self, values: dict[str, str]) -> Any:
+    def get(self, values: Mapping[str, str]) -> Any:
         """The row's value in this column, typed (see `convert`)."""
         return self.convert(values.get(self.name))
 
@@ -48,15 +52,41 @@ class Column:
         value = self.memo.get(raw, _MISSING)
         if value is _MISSING:
             value = None if not raw or raw.isspace() else convert(self.option, raw)
+            if value is not None and self.check is not None:
+                value = self.check(self.name, value)
             _remember(self.memo, raw, value)
         return value
 
 
-MODEL = Column(Option("model", "", OptionType.STRING))
-ORGANIZATION = Column(Option("organization", "", OptionType.STRING))
-BENCHMARK = Column(Option("benchmark", "", OptionType.STRING))
+# Characters a name may not hold: controls (tab and line breaks too), line and paragraph
+# separators; and mentions, which would ping a channel wherever a name is shown.
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MENTION = re.compile(r"@(everyone|here|channel)\b|<[@!#]", re.IGNORECASE)
+
+
+def plain_name(field: str, value: str) -> str:
+    """A model's, organization's or benchmark's name: one line of plain text, no mention."""
+    if _NOT_IN_NAMES.search(value):
+        raise UserError(f"`{field}` contains a line break or control character; use plain text.")
+    if _MENTION.search(value):
+        raise UserError(f"`{field}` contains a mention (`@everyone`, `<@...>`); write the name.")
+    return value
+
+
+def _number_at_least(low: float) -> Callable[[str, Any], Any]:
+    def check(field: str, value: float) -> float:
+        if value < low:
+            raise UserError(f"`{field}` must be {low:g} or more, not {value:g}.")
+        return value
+
+    return check
+
+
+MODEL = Column(Option("model", "", OptionType.STRING), plain_name)
+ORGANIZATION = Column(Option("organization", "", OptionType.STRING), plain_name)
+BENCHMARK = Column(Option("benchmark", "", OptionType.STRING), plain_name)
 SCORE = Column(Option("score", "", OptionType.NUMBER))
-STDERR = Column(Option("stderr", "", OptionType.NUMBER, min_value=0))
+STDERR = Column(Option("stderr", "", OptionType.NUMBER), _number_at_least(0))
 SOURCE = Column(Option("source", "", OptionType.SOURCE))
 RELEASED = Column(Option("release_date", "", OptionType.DATE))
 REPORTED = Column(Option("date", "", OptionType.DATE))
@@ -68,6 +98,8 @@ UNIT = Column(Option("benchmark_unit", "", OptionType.STRING))
 HIGHER = Column(Option("benchmark_higher_is_better", "", OptionType.BOOLEAN))
 LOWEST = Column(Option("benchmark_min", "", OptionType.NUMBER))
 HIGHEST = Column(Option("benchmark_max", "", OptionType.NUMBER))
+DESCRIPTION = Column(Option("benchmark_description", "", OptionType.TEXT))
+BENCHMARK_SOURCE = Column(Option("benchmark_source", "", OptionType.SOURCE))
 
 
 @dataclass(slots=True)
@@ -102,19 +134,32 @@ def country(text: str) -> str:
         ) from None
 
 
-def _spec(values: dict[str, str], name: str | None) -> BenchmarkSpec | None:
-    """A benchmark definition written on the row itself (as `export` writes it)."""
+def benchmark_spec(values: Mapping[str, str], name: str) -> BenchmarkSpec:
+    """A benchmark's definition in the `BENCHMARK_COLUMNS` (`benchmark_source` too), checked as
+    `/admin benchmark add` checks its options; raises `UserError` saying what is wrong."""
+    name = BENCHMARK.convert(name)
+    if name is None or not normalize(name):
+        raise UserError(f"`{name or ''}` has no letters or digits; give a real benchmark name.")
     higher = HIGHER.get(values)
-    if name is None or higher is None:
-        return None
+    low, high = LOWEST.get(values), HIGHEST.get(values)
+    if low is not None and high is not None and low >= high:
+        raise UserError(f"`benchmark_min` ({low:g}) must be below `benchmark_max` ({high:g}).")
     return BenchmarkSpec(
         name=name,
-        description=values.get("benchmark_description", "").strip(),
+        description=DESCRIPTION.get(values) or "",
         unit=UNIT.get(values) or "points",
-        higher_is_better=higher,
-        min_value=LOWEST.get(values),
-        max_value=HIGHEST.get(values),
+        higher_is_better=True if higher is None else higher,
+        min_value=low,
+        max_value=high,
+        source=BENCHMARK_SOURCE.get(values) or "",
     )
+
+
+def _spec(values: dict[str, str], name: str | None) -> BenchmarkSpec | None:
+    """A benchmark definition written on the row itself (as `export` writes it)."""
+    if name is None or HIGHER.get(values) is None:
+        return None
+    return benchmark_spec(values, name)
 
 
 _FACTS_MEMO: dict[tuple[str, ...], tuple[Any, ...]] = {}

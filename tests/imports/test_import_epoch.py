@@ -10,7 +10,8 @@ import csv
 
 import pytest
 
-from commands.imports.formats.epoch import CREDIT, read_epoch
+from commands.imports.formats import epoch
+from commands.imports.formats.epoch import CREDIT
 from commands.imports.pipeline import import_file
 from storage.engine.db import Database
 from tests.support.database import snapshot
@@ -26,7 +27,7 @@ def epoch_rows() -> list[dict[str, str]]:
 
 
 def test_versions_are_grouped_under_the_model_name_best_last() -> None:
-    parsed = read_epoch(EPOCH.read_text(encoding="utf-8"))
+    parsed = epoch.read(EPOCH.read_text(encoding="utf-8"), None)
     rows = [r for r in parsed.rows if r.values["model"] == "o3-pro"]
     # The file has three o3-pro versions (_high, _medium, _low), each 148.22957211273115.
     assert len(rows) == 3
@@ -37,7 +38,7 @@ def test_versions_are_grouped_under_the_model_name_best_last() -> None:
 
 
 def test_countries_are_mapped_and_weights_read() -> None:
-    parsed = read_epoch(EPOCH.read_text(encoding="utf-8"))
+    parsed = epoch.read(EPOCH.read_text(encoding="utf-8"), None)
     by_model = {r.values["model"]: r.values for r in parsed.rows}
     kimi = by_model["Kimi K2.5"]
     assert (kimi["country"], kimi["weights"], kimi["organization"]) == ("CN", "open", "Moonshot")
@@ -49,7 +50,7 @@ def test_countries_are_mapped_and_weights_read() -> None:
 
 def test_rows_that_give_no_score_are_skipped_with_their_reason() -> None:
     rows = epoch_rows()
-    parsed = read_epoch(EPOCH.read_text(encoding="utf-8"))
+    parsed = epoch.read(EPOCH.read_text(encoding="utf-8"), None)
     list(parsed.rows)
     skipped = {number: reason for number, _, reason in parsed.skipped.rows}
     joint = [i for i, r in enumerate(rows, 1) if "," in r["Country"]]

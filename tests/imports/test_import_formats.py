@@ -7,8 +7,10 @@ import json
 import pytest
 
 from commands.core.errors import UserError
-from commands.imports.formats.base import read_file
-from commands.imports.formats.epoch import CREDIT, read_epoch, weights
+from commands.imports.formats import epoch, registry
+from commands.imports.formats.base import Parsed, RawRow
+from commands.imports.formats.epoch import CREDIT, weights
+from commands.imports.formats.registry import read_file
 
 HEADER = "model,organization,country,release_date,benchmark,score,source\n"
 EPOCH_HEADER = (
@@ -99,7 +101,7 @@ def test_epoch_groups_versions_trims_names_and_puts_the_best_last() -> None:
         "m-high,130,2025-02-01,Lab A,China,,,,Model  M,,\n"
         "m-mid,120,,Lab A,China,,,,Model M,,\n"
     )
-    parsed = read_epoch(text)
+    parsed = epoch.read(text, None)
     rows = list(parsed.rows)
     assert {r.values["model"] for r in rows} == {"Model M"}
     assert [r.values["score"] for r in rows] == ["110.0", "120.0", "130.0"]
@@ -118,7 +120,7 @@ def test_epoch_skips_joint_unknown_and_unscored_rows_with_reasons() -> None:
         "e,100,2025-01-01,L,,,,,,,\n"
         "f,nan,2025-01-01,L,China,,,,F,,\n"
     )
-    parsed = read_epoch(text)
+    parsed = epoch.read(text, None)
     assert list(parsed.rows) == []
     reasons = {n: r for n, _, r in parsed.skipped.rows}
     assert "several countries (United States of America, China)" in reasons[1]
@@ -142,3 +144,25 @@ def test_epoch_skips_joint_unknown_and_unscored_rows_with_reasons() -> None:
 )
 def test_epoch_accessibility_to_weights(accessibility: str, expected: str) -> None:
     assert weights(accessibility) == expected
+
+
+def test_a_new_format_is_one_module_in_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Upper:
+        """A format of its own: rows written in capitals, one model a line."""
+
+        NAME = "upper"
+
+        @staticmethod
+        def sniff(filename: str, text: str) -> bool:
+            return filename.endswith(".up")
+
+        @staticmethod
+        def read(text: str, benchmark: str | None) -> Parsed:
+            rows = [RawRow(n, n, {"model": w}) for n, w in enumerate(text.split(), 1)]
+            return Parsed("upper", iter(rows), len(rows))
+
+    monkeypatch.setattr(registry, "FORMATS", (Upper(), *registry.FORMATS))
+    assert read_file("m.up", b"A B").kind == "upper"
+    assert read_file("m.csv", HEADER.encode()).kind == "csv"
+    names = [f.NAME for f in registry.FORMATS]
+    assert len(set(names)) == len(names) and names[-1] == "csv"  # the generic CSV comes last

@@ -18,7 +18,6 @@ Decisions (docs/data.md explains them to curators):
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Iterator
@@ -26,9 +25,10 @@ from dataclasses import dataclass
 
 import pycountry
 
-from commands.imports.formats.base import BenchmarkSpec, Parsed, RawRow, Skipped
+from commands.imports.formats.base import BenchmarkSpec, Parsed, RawRow, Skipped, csv_stream
 from storage.names import normalize
 
+NAME = "epoch"
 DEFAULT_BENCHMARK = "ECI"
 CREDIT = "Epoch AI, Epoch Capabilities Index (CC BY 4.0), epoch.ai"
 HEADER_MARKS = ("ECI Score", "Model name", "Model version")
@@ -46,8 +46,10 @@ def benchmark_spec(name: str) -> BenchmarkSpec:
     )
 
 
-def looks_like_epoch(header_line: str) -> bool:
-    return all(mark in header_line for mark in HEADER_MARKS)
+def sniff(filename: str, text: str) -> bool:
+    """Epoch's header: its first line names the ECI score, the model and its version."""
+    header = text.lstrip().split("\n", 1)[0]
+    return all(mark in header for mark in HEADER_MARKS)
 
 
 def country_code(name: str) -> str | None:
@@ -127,9 +129,11 @@ def _group_rows(name: str, versions: list[_Version], benchmark: str) -> Iterator
         )
 
 
-def read_epoch(text: str, benchmark: str = DEFAULT_BENCHMARK) -> Parsed:
-    """Epoch's ECI file as generic rows for `benchmark`, with the rows left out and why."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def read(text: str, benchmark: str | None) -> Parsed:
+    """Epoch's ECI file as generic rows for `benchmark` (ECI unless named), with the rows
+    left out and why."""
+    benchmark = benchmark or DEFAULT_BENCHMARK
+    reader = csv.DictReader(csv_stream(text))
     groups: dict[str, tuple[str, list[_Version]]] = {}
     skipped = Skipped()
     line = 2
@@ -149,4 +153,4 @@ def read_epoch(text: str, benchmark: str = DEFAULT_BENCHMARK) -> Parsed:
     rows = [
         row for name, versions in groups.values() for row in _group_rows(name, versions, benchmark)
     ]
-    return Parsed("epoch", iter(rows), len(rows), (benchmark_spec(benchmark),), skipped)
+    return Parsed(NAME, iter(rows), len(rows), (benchmark_spec(benchmark),), skipped)
