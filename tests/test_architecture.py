@@ -29,7 +29,7 @@ KNOWN_PRIVATE = {
     ("commands.alerts.digest", "commands.slash.race._entries"),
     ("commands.alerts.digest", "commands.slash.race._headline"),
 }
-KNOWN_CYCLES = {frozenset({"commands.imports.formats.base", "commands.imports.formats.epoch"})}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 @dataclass(frozen=True)
