@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.core.errors import UserError
@@ -13,21 +16,24 @@ from storage.organizations import get_organization
 from storage.rows import BenchmarkRow, ModelRow, OrganizationRow
 
 
+def resemblance(typed: str, name: str, **_: Any) -> float:
+    """0-100: the better of WRatio (a word inside a longer name: `deeps` in DeepSeek-V3) and
+    Jaro-Winkler (a typo near the start: `Zhupi-Labs` for Zhipu AI)."""
+    return max(fuzz.WRatio(typed, name), 100 * JaroWinkler.similarity(typed, name))
+
+
 async def closest(conn: AsyncConnection, kind: str, typed: str, limit: int = 3) -> list[str]:
     """Canonical names that truly resemble what was typed (none rather than padding).
 
-    WRatio >= 80 of 100: `deeps` finds DeepSeek-V3 (90), not Claude Opus 4.8 (54).
+    80 of 100 keeps `deeps` -> DeepSeek-V3 (90) and drops Claude Opus 4.8 (71).
     """
     pairs = await names.canonical_names(conn, kind)
     keys = {names.normalize(label): canonical for label, canonical in pairs}
     found: list[str] = []
-    for key, _score, _index in process.extract(
-        names.normalize(typed),
-        list(keys),
-        scorer=fuzz.WRatio,
-        limit=limit * 3,
-        score_cutoff=80,
-    ):
+    matches = process.extract(
+        names.normalize(typed), list(keys), scorer=resemblance, limit=limit * 3, score_cutoff=80
+    )
+    for key, _score, _index in matches:
         if keys[key] not in found:
             found.append(keys[key])
     return found[:limit]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commands.analysis import phrases
 from commands.core.curation import record_score
 from commands.core.errors import UserError
 from commands.core.lookup import resolve_benchmark, resolve_model, resolve_organization
@@ -16,6 +17,8 @@ from storage.changes import Change
 from storage.engine.db import Database
 from storage.models import add_model, edit_model
 from storage.organizations import add_organization
+from storage.rows import ScoreRow
+from storage.scores import model_scores
 
 CURATOR = Permission.CURATOR
 REGISTRY.group("admin", description="Curators: add and correct models, scores and forecasts")
@@ -230,6 +233,7 @@ async def score_add(request: Request, db: Database) -> Reply:
         model = await resolve_model(change.conn, request.get("model"))
         bench = await resolve_benchmark(change.conn, request.get("benchmark"))
         change.action = f"score add {model.name} {bench.name} {request.get('value'):g}"
+        before = await model_scores(change.conn, model.id, benchmark_id=bench.id)
         outcome = await record_score(
             change,
             model,
@@ -246,8 +250,22 @@ async def score_add(request: Request, db: Database) -> Reply:
         if outcome.lead_change
         else ""
     )
+    replaced = replaced_sentence(before, request.get("value"), request.get("source"))
     return Reply(
         title=f"{verb[outcome.status]}: {model.name} {request.get('value'):g} on {bench.name}",
-        body=f"Reported {day.isoformat()} by {request.get('source')}.{lead} "
+        body=f"Reported {day.isoformat()} by {request.get('source')}.{replaced}{lead} "
         f"See /leaderboard {bench.name}.",
+    )
+
+
+def replaced_sentence(before: list[ScoreRow], value: float, source: str) -> str:
+    """What a report from another source took over from: ` Now 75.1 from X; was 74.4 from Y`."""
+    if not before or before[0].source == source:
+        return ""
+    was = before[0]
+    verdict = "sources agree" if was.value == value else "sources disagree"
+    return (
+        f" Now {phrases.score(value)} from {phrases.short_source(source)}; was "
+        f"{phrases.score(was.value)} from {phrases.short_source(was.source)}: {verdict} "
+        f"(/sources {was.model} {was.benchmark})."
     )

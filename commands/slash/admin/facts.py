@@ -8,9 +8,11 @@ from commands.core.lookup import resolve_model, resolve_organization
 from commands.core.options import PartialDate, Window
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Permission, Request
 from commands.core.reply import Reply
+from storage.changes import Change
 from storage.engine.db import Database
-from storage.forecasts import add_forecast, get_forecast, resolve_forecast
+from storage.forecasts import add_forecast, get_forecast, list_forecasts, resolve_forecast
 from storage.models import set_access
+from storage.names import normalize
 from storage.news import add_news
 
 CURATOR = Permission.CURATOR
@@ -63,6 +65,7 @@ async def forecast_add(request: Request, db: Database) -> Reply:
         condition = request.get("condition")
         if condition is not None:
             condition = await canonical_condition(change.conn, condition)
+        await refuse_repeat(change, request.get("who"), request.get("claim"), window)
         forecast_id = await add_forecast(
             change,
             {
@@ -83,6 +86,22 @@ async def forecast_add(request: Request, db: Database) -> Reply:
     )
 
 
+async def refuse_repeat(change: Change, who: str, claim: str, window: Window) -> None:
+    """A forecast already stored (same who, claim and window, spelled loosely) is pointed out."""
+    key = (normalize(who), normalize(claim), window.start, window.end)
+    for known in await list_forecasts(change.conn):
+        if (
+            normalize(known.who),
+            normalize(known.claim),
+            known.window_from,
+            known.window_to,
+        ) == key:
+            raise UserError(
+                f"Forecast #{known.id} already records this ({known.who}: {known.claim}); "
+                "nothing was added. See /forecasts."
+            )
+
+
 @REGISTRY.command(
     "admin",
     "forecast",
@@ -99,6 +118,7 @@ async def forecast_add(request: Request, db: Database) -> Reply:
         ),
         Option("status", "The outcome", choices=("hit", "missed", "withdrawn"), required=True),
         Option("note", "Why: the evidence or a source", type=OptionType.TEXT),
+        Option("force", "Resolve it before its window opens", type=OptionType.BOOLEAN),
     ),
     examples=('/admin forecast resolve 2 missed note:"No CN model reached it by 2027-03-31"',),
 )
@@ -111,6 +131,13 @@ async def forecast_resolve(request: Request, db: Database) -> Reply:
             raise UserError(f"There is no forecast #{request.get('id')}; see /forecasts.")
         if forecast.status != "open":
             raise UserError(f"Forecast #{forecast.id} is already {forecast.status}.")
+        premature = request.now.date() < forecast.window_from
+        if premature and request.get("status") != "withdrawn" and not request.get("force"):
+            raise UserError(
+                f"Forecast #{forecast.id}'s window opens {forecast.window_from.isoformat()}; "
+                f"nothing was changed. To resolve it now anyway, add `force`: "
+                f"/admin forecast resolve {forecast.id} {request.get('status')} force"
+            )
         await resolve_forecast(change, forecast, request.get("status"), request.get("note"))
     return Reply(title=f"Forecast #{forecast.id}: {request.get('status')}", body=forecast.claim)
 
