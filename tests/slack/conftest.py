@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,6 +21,7 @@ from tests.support.slack_world import (
     LISTED_MANAGER,
     READER,
     SIGNING_SECRET,
+    StartSlack,
     slack_settings,
 )
 
@@ -39,9 +39,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def start_slack(
-    fake_slack: FakeSlack,
-) -> AsyncIterator[Callable[..., Any]]:
+async def start_slack(fake_slack: FakeSlack) -> AsyncIterator[StartSlack]:
     """`await start_slack(dispatcher, socket_mode=False)` -> (front end, slash client)."""
     started: list[SlackFrontEnd] = []
 

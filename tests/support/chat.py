@@ -27,7 +27,7 @@ from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
 from storage.events import last_event_id
 from storage.outbox.deliveries import outstanding
-from tests.support.discord_world import discord_settings
+from tests.support import discord_world
 from tests.support.fakes import discord_payloads as p
 from tests.support.fakes.discord_interactions import Posted
 from tests.support.fakes.discord_server import FakeDiscord
@@ -45,9 +45,9 @@ from tests.support.slack_world import (
 
 # A Monday in winter (CET, UTC+1), six days before Europe moves its clocks on 28 March 2027.
 START = datetime(2027, 3, 22, 10, 0, tzinfo=UTC)
-DISCORD_CURATOR = "4000000000000000099"
+DISCORD_CURATOR = discord_world.CURATOR
 DISCORD_MANAGER = "4000000000000000002"
-DISCORD_MEMBER = "4000000000000000001"
+DISCORD_MEMBER = discord_world.MEMBER
 MANAGER_PERMISSIONS = p.EVERYONE_PERMISSIONS | p.MANAGE_CHANNELS
 SLACK_CHANNEL = "C0ALERTS"
 SLACK_OTHER = "C0QUIET"
@@ -159,7 +159,8 @@ async def open_chat(db: Database) -> AsyncIterator[Chat]:
     discord_fake = FakeDiscord()
     await discord_fake.start()
     discord_bot = DiscordFrontEnd(
-        discord_settings(discord_fake, discord_curator_ids=DISCORD_CURATOR), dispatcher
+        discord_world.discord_settings(discord_fake, discord_curator_ids=DISCORD_CURATOR),
+        dispatcher,
     )
     async with FakeSlack() as slack_fake:
         for user, name, admin in ((READER, "reader", False), (ADMIN, "admin", True)):
