@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from commands.core.caller import CONSOLE_CALLER
 from commands.core.dispatch import Dispatcher
@@ -41,14 +42,28 @@ async def console(dispatcher: Dispatcher) -> None:
             if line.strip():
                 await ask(dispatcher, line)
         return
+    await prompt_loop(dispatcher)
+
+
+async def prompt_loop(dispatcher: Dispatcher, **session_options: Any) -> None:
+    """Tab completes commands, options and names; Ctrl-C clears the line, Ctrl-D leaves."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
-    session: PromptSession[str] = PromptSession(history=FileHistory(str(HISTORY)))
+    from bot.platforms.console_completion import CommandCompleter
+
+    session: PromptSession[str] = PromptSession(
+        history=session_options.pop("history", None) or FileHistory(str(HISTORY)),
+        completer=CommandCompleter(dispatcher),
+        complete_while_typing=False,
+        **session_options,
+    )
     while True:
         try:
             line = await session.prompt_async(PROMPT)
-        except (EOFError, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
             break
         if line.strip().lower() in BYE:
             break
