@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import Settings
 from bot.platforms.discord.frontend import DiscordFrontEnd
-from bot.workers.delivery import PACE, DeliveryWorker
+from bot.workers.delivery import DeliveryWorker
 from commands.alerts import instant as alerts
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import SystemClock
@@ -140,7 +140,7 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--channels", type=int, default=1000)
-    parser.add_argument("--pace", type=float, default=PACE["discord"])
+    parser.add_argument("--pace", type=float, default=DiscordFrontEnd.pace)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.0)

@@ -63,7 +63,7 @@ async def run(settings: Settings) -> None:
         from bot.workers.scheduler import AlertScheduler
 
         health = await _health_server(settings)
-        worker = DeliveryWorker(dispatcher.db, {_platform(f): f for f in front_ends})
+        worker = DeliveryWorker(dispatcher.db, {f.name: f for f in front_ends})
         scheduler = AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake)
         try:
             for front in front_ends:
@@ -84,17 +84,12 @@ class StartFailed(RuntimeError):
 
 
 async def _start(front: FrontEnd) -> None:
-    name = type(front).__name__.removesuffix("FrontEnd")
+    name = front.name.capitalize()
     try:
         await front.start()
     except Exception as error:
         log.debug("%s failed to start", name, exc_info=True)
         raise StartFailed(f"{name} could not start: {error}") from error
-
-
-def _platform(front: FrontEnd) -> str:
-    """`discord` or `slack`: the platform a subscription names."""
-    return type(front).__name__.removesuffix("FrontEnd").lower()
 
 
 def _front_ends(settings: Settings, dispatcher: Dispatcher) -> list[FrontEnd]:

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "commands", "storage")
 FLOOR = {"storage": 1, "commands": 2, "bot": 3}
@@ -104,7 +102,6 @@ def test_platform_packages_stay_in_their_front_end() -> None:
     assert strays == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: neutral send errors not yet in bot/platforms")
 def test_workers_know_front_ends_not_platforms() -> None:
     strays = [
         f"{imp.importer} imports {imp.module}"

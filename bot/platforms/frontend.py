@@ -8,6 +8,11 @@ from commands.core.reply import Reply
 
 
 class FrontEnd(Protocol):
+    name: str
+    """The platform a subscription names (`discord`, `slack`): its outbox rows go here."""
+    pace: float
+    """Sends per second the delivery worker allows itself (under the platform's global limit)."""
+
     async def start(self) -> None:
         """Connect and begin serving commands; returns once serving."""
         ...
@@ -18,5 +23,6 @@ class FrontEnd(Protocol):
         """Post a reply to a channel (alerts and digests); returns the platform's message id.
 
         A platform that can deduplicate (Discord) posts nothing new for a repeated `nonce`.
+        Failures raise `bot.platforms.errors` types (ChannelGone, RetryLater, ...).
         """
         ...

@@ -5,9 +5,10 @@ row whose lease ran out (its worker died) is claimed again; a worker starting ta
 once the rows of a dead worker on its own machine (`bot.workers.claimant`). Each message
 carries a nonce derived from its row, so Discord drops the resend of a message that went
 out just before a crash; on Slack the window between posting and marking is one round trip.
-Retries: 429 after the platform's `retry_after`, 5xx and network errors with capped
-exponential backoff and jitter; a channel that is gone or forbids the bot pauses its
-subscription (with the reason, in /subscriptions and the audit log).
+Front ends raise the neutral errors of `bot.platforms.errors`: `RetryLater` after the wait
+the platform named, else with capped exponential backoff and jitter; a channel that is gone
+or forbids the bot pauses its subscription (with the reason, in /subscriptions and the
+audit log).
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.platforms.discord.errors import ChannelForbidden, ChannelGone, SendError
-from bot.platforms.slack.sending import ChannelUnavailable, SlackSendError, SlackTemporarilyFailed
+from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
 from bot.workers.pacing import Pacer
 from commands.alerts.instant import BatchReplies, delivery_reply
@@ -36,14 +36,16 @@ from storage.subscriptions import Subscription, pause_subscription
 log = logging.getLogger(__name__)
 
 ACTOR = "racewatch:delivery"
-PACE = {"discord": 48.0, "slack": 20.0}
-"""Sends per second per platform: Discord's global limit is 50/s (2 left for the front end's
-other calls), and gentle on Slack."""
+DEFAULT_PACE = 10.0
+"""Sends per second through a sender that declares no `pace` of its own."""
 
 
 class Sender(Protocol):
+    """What the worker needs of a front end; its `pace` (sends per second), when it has one,
+    sets how fast the worker sends through it."""
+
     async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
-        """Post and return the platform's message id; raise the front end's send errors."""
+        """Post and return the platform's message id; raise `bot.platforms.errors` types."""
         ...
 
 
@@ -69,19 +71,13 @@ class Verdict:
 
 
 def judge(error: Exception) -> Verdict:
-    """Read a front end's send error (Discord's or Slack's) as retry, pause or fail."""
-    if isinstance(error, ChannelGone):
-        return Verdict("pause", f"the channel is gone ({error.reason})")
-    if isinstance(error, ChannelForbidden):
-        return Verdict("pause", f"the bot may not post there ({error.reason})")
+    """Read a front end's send error as retry, pause or fail (anything unknown: retry)."""
     if isinstance(error, ChannelUnavailable):
         return Verdict("pause", str(error))
-    if isinstance(error, SlackTemporarilyFailed):
-        return Verdict("retry", str(error), error.retry_after)
+    if isinstance(error, RetryLater):
+        return Verdict("retry", str(error), error.after)
     if isinstance(error, SendError):
         return Verdict("retry" if error.retryable else "fail", str(error))
-    if isinstance(error, SlackSendError):
-        return Verdict("fail", str(error))
     return Verdict("retry", f"{type(error).__name__}: {error}")
 
 
@@ -118,8 +114,9 @@ class DeliveryWorker:
         self.backoff = backoff or Backoff()
         self.max_attempts = max_attempts  # None: a platform outage, however long, loses nothing
         self.rng = rng or random.Random()
-        rates = {**PACE, **(pace or {})}
-        self.pacers = {p: Pacer(rates.get(p, 10.0)) for p in self.senders}
+        rates = {p: getattr(s, "pace", DEFAULT_PACE) for p, s in self.senders.items()}
+        rates.update(pace or {})
+        self.pacers = {p: Pacer(rates[p]) for p in self.senders}
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[int] = set()
         self._wake = asyncio.Event()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.platforms.discord.errors import ChannelForbidden, ChannelGone, SendError
 from bot.platforms.discord.frontend import DiscordFrontEnd
+from bot.platforms.errors import ChannelForbidden, ChannelGone, SendError
 from commands.core.reply import Field, Image, Reply
 from tests.support.fakes.discord_server import FakeDiscord
 

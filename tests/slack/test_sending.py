@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.platforms.errors import ChannelUnavailable, RetryLater
 from bot.platforms.slack.frontend import SlackFrontEnd
-from bot.platforms.slack.sending import ChannelUnavailable, SlackTemporarilyFailed
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Field, Image, Reply
 from tests.support.fakes.slack_server import FakeSlack, RateLimit
@@ -74,7 +74,7 @@ async def test_server_errors_are_retried_then_reported(
     await front.send("C0ALERTS", ALERT)
     assert len(fake_slack.posted) == 1
     fake_slack.fail_next("chat.postMessage", 500, times=10)
-    with pytest.raises(SlackTemporarilyFailed) as raised:
+    with pytest.raises(RetryLater) as raised:
         await front.send("C0ALERTS", ALERT)
     assert not raised.value.permanent
     assert len(fake_slack.calls_to("chat.postMessage")) == 2 + 4  # first try + 3 retries

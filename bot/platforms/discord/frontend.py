@@ -14,10 +14,11 @@ from discord import app_commands
 from bot.config import Settings
 from bot.platforms.discord.client import new_client
 from bot.platforms.discord.endpoints import DISCORD_API, discover_gateway, point_at
-from bot.platforms.discord.errors import ChannelForbidden, ChannelGone, SendError, SendFailed
 from bot.platforms.discord.render import NO_MENTIONS, render
 from bot.platforms.discord.respond import InteractionResponder
 from bot.platforms.discord.tree import build_tree
+from bot.platforms.errors import ChannelForbidden, ChannelGone, Rejected, RetryLater
+from commands.core.caller import Platform
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
 
@@ -28,6 +29,10 @@ CONNECT_TIMEOUT = 60.0
 
 class DiscordFrontEnd:
     """One bot connection: `start()`, then it serves until `close()`; `send()` posts alerts."""
+
+    name = Platform.DISCORD.value
+    pace = 48.0
+    """Sends per second: Discord's global limit is 50/s, 2 left for the other calls."""
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
         self.settings = settings
@@ -84,8 +89,9 @@ class DiscordFrontEnd:
 
     async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
         """Post a reply to a channel and return the message id; 429s are waited out by
-        discord.py, the rest raise. The same `nonce` again within minutes posts nothing new
-        (Discord's `enforce_nonce`): a resend after a crash is not a duplicate."""
+        discord.py, the rest raise `bot.platforms.errors` types. The same `nonce` again within
+        minutes posts nothing new (Discord's `enforce_nonce`): a resend after a crash is not a
+        duplicate."""
         embed, content, files = render(reply)
         channel = self.client.get_partial_messageable(int(channel_id))
         extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
@@ -96,14 +102,17 @@ class DiscordFrontEnd:
                 content=content or None, files=files, allowed_mentions=NO_MENTIONS, **extra
             )
         except discord.NotFound as error:
-            raise ChannelGone(channel_id, _why(error)) from error
+            why = _why(error)
+            raise ChannelGone(channel_id, why, f"the channel is gone ({why})") from error
         except discord.Forbidden as error:
-            raise ChannelForbidden(channel_id, _why(error)) from error
+            why = _why(error)
+            text = f"the bot may not post there ({why})"
+            raise ChannelForbidden(channel_id, why, text) from error
         except discord.HTTPException as error:
             retryable = error.status >= 500 or error.status == 429
-            raise (SendFailed if retryable else SendError)(channel_id, _why(error)) from error
+            raise (RetryLater if retryable else Rejected)(channel_id, _why(error)) from error
         except (aiohttp.ClientError, OSError) as error:
-            raise SendFailed(channel_id, str(error)) from error
+            raise RetryLater(channel_id, str(error)) from error
         return str(message.id)
 
 

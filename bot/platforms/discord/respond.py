@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 2.0  # Discord wants a first answer within 3 s: defer if not done by then
 MAX_ATTACHMENT = 64 * 1024 * 1024  # a guard on memory; commands set their own, lower limits
-ALWAYS_DEFERRED = {("chart",)}  # renders a PNG: always slow enough to defer
 
 
 def caller_of(interaction: discord.Interaction, curators: frozenset[str]) -> Caller:
@@ -71,7 +70,7 @@ class InteractionResponder:
         caller = caller_of(interaction, self.curators)
         task = asyncio.ensure_future(self._run(command, options, caller))
         try:
-            if command.slow or command.path in ALWAYS_DEFERRED:
+            if command.slow:
                 await interaction.response.defer(thinking=True)
             elif not (await asyncio.wait({task}, timeout=self.defer_after))[0]:
                 log.info("/%s is taking long: deferring", command.name)

@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.platforms.slack.handlers import register_commands
 from bot.platforms.slack.roles import WorkspaceRoles
 from bot.platforms.slack.sending import error_code, post_reply, retry_handlers
+from commands.core.caller import Platform
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
 
@@ -31,6 +32,10 @@ def _secret(value: object | None) -> str:
 
 class SlackFrontEnd:
     """Every registry command as a Slack slash command; `send()` posts alerts and digests."""
+
+    name = Platform.SLACK.value
+    pace = 20.0
+    """Sends per second: gentle on Slack (about one a second per channel, bursts allowed)."""
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
         if settings.slack_bot_token is None:
@@ -100,7 +105,7 @@ class SlackFrontEnd:
 
     async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
         """Post an alert or digest (chat.postMessage) and return its `ts`; raises
-        `bot.platforms.slack.sending` errors. Slack has no idempotency key: `nonce` is not sent."""
+        `bot.platforms.errors` types. Slack has no idempotency key: `nonce` is not sent."""
         return await post_reply(self.client, channel_id, reply)
 
 

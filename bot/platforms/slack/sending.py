@@ -1,4 +1,4 @@
-"""Posting a reply to a Slack channel, with errors the delivery worker can act on."""
+"""Posting a reply to a Slack channel; its errors become the neutral send errors."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.platforms.errors import ChannelForbidden, ChannelGone, Rejected, RetryLater, SendError
 from bot.platforms.slack.render import render
 from commands.core.reply import Image, Reply
 
@@ -27,34 +28,13 @@ UNAVAILABLE = {
     "restricted_action": "the workspace does not let the bot post there",
     "cannot_dm_bot": "the channel is a direct message with a bot",
 }
+GONE = {"channel_not_found", "is_archived"}  # the others: the bot may not post there
 
 
-class SlackSendError(Exception):
-    """A message could not be posted; `permanent` says whether a retry can ever succeed."""
-
-    permanent = False
-
-    def __init__(self, channel_id: str, reason: str, detail: str = "") -> None:
-        self.channel_id = channel_id
-        self.reason = reason
-        text = f"Slack channel {channel_id}: {reason}"
-        super().__init__(f"{text} ({detail})" if detail else text)
-
-
-class ChannelUnavailable(SlackSendError):
-    """channel_not_found / not_in_channel / is_archived: pause the subscription with the reason."""
-
-    permanent = True
-
-
-class SlackTemporarilyFailed(SlackSendError):
-    """Rate limited or a server error even after retries: try again later."""
-
-    def __init__(
-        self, channel_id: str, reason: str, detail: str = "", retry_after: float | None = None
-    ) -> None:
-        super().__init__(channel_id, reason, detail)
-        self.retry_after = retry_after
+def _text(channel_id: str, reason: str, detail: str = "") -> str:
+    """The reason as the audit log and /subscriptions show it."""
+    text = f"Slack channel {channel_id}: {reason}"
+    return f"{text} ({detail})" if detail else text
 
 
 def retry_handlers(max_retries: int = 3, backoff: float = 0.25) -> list[Any]:
@@ -76,21 +56,24 @@ def error_code(error: SlackApiError) -> str:
     return str(data.get("error") or "") if isinstance(data, dict) else ""
 
 
-def classify(channel_id: str, error: SlackApiError) -> SlackSendError:
-    """Turn a Web API error into `ChannelUnavailable` or `SlackTemporarilyFailed`."""
+def classify(channel_id: str, error: SlackApiError) -> SendError:
+    """Turn a Web API error into a neutral send error (`bot.platforms.errors`)."""
     code = error_code(error)
     status = error.response.status_code
     if code in UNAVAILABLE:
-        return ChannelUnavailable(channel_id, code, UNAVAILABLE[code])
+        unavailable = ChannelGone if code in GONE else ChannelForbidden
+        return unavailable(channel_id, code, _text(channel_id, code, UNAVAILABLE[code]))
     if status == 429 or code == "ratelimited":
         after = error.response.headers.get("Retry-After") or error.response.headers.get(
             "retry-after"
         )
         retry_after = float(after[0] if isinstance(after, list) else after) if after else None
-        return SlackTemporarilyFailed(channel_id, "ratelimited", "", retry_after)
+        reason = "ratelimited"
+        return RetryLater(channel_id, reason, _text(channel_id, reason), after=retry_after)
+    reason = code or f"HTTP {status}"
     if status >= 500 or code in ("fatal_error", "internal_error", "service_unavailable"):
-        return SlackTemporarilyFailed(channel_id, code or f"HTTP {status}")
-    return SlackSendError(channel_id, code or f"HTTP {status}")
+        return RetryLater(channel_id, reason, _text(channel_id, reason))
+    return Rejected(channel_id, reason, _text(channel_id, reason))
 
 
 async def upload_image(client: AsyncWebClient, channel_id: str, image: Image) -> None:
