@@ -142,3 +142,16 @@ def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+async def provenance(conn: AsyncConnection, benchmark_id: int) -> tuple[list[str], date | None]:
+    """The distinct sources of a benchmark's current scores and its newest report date."""
+    query = (
+        select(s.c.source, func.max(s.c.reported_on))
+        .where(s.c.benchmark_id == benchmark_id, s.c.is_current.is_(True))
+        .group_by(s.c.source)
+        .order_by(func.count().desc(), s.c.source)
+    )
+    rows = list(await conn.execute(query))
+    days = [day for _source, raw in rows if (day := _day(raw)) is not None]
+    return [source for source, _raw in rows], max(days, default=None)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from commands.analysis.chart_series import ChartSeries, CountrySeries, gap_headline
+from commands.analysis.phrases import score
 
 WIDTH, HEIGHT, DPI = 12.0, 6.75, 100  # 1200 x 675 pixels: 16:9, sharp in a chat preview
 BACKGROUND = "#1e1f22"  # Discord's dark theme; Slack's dark theme is nearly the same
@@ -93,7 +94,7 @@ def _label_wishes(ax: Any, series: ChartSeries, colours: dict[str, str]) -> list
     right_edge = ax.get_xlim()[1]
     wishes = [
         _Wish(
-            f"{u.model} {u.value:g} (no release date)",
+            f"{u.model} {score(u.value)} (no release date)",
             right_edge,
             u.value,
             colours[c.country],
@@ -113,42 +114,44 @@ def _label_wishes(ax: Any, series: ChartSeries, colours: dict[str, str]) -> list
     return wishes
 
 
-def _place_labels(ax: Any, wishes: list[_Wish], avoid: list[Any]) -> None:
-    """Write each label beside its point, skipping any that would overlap one already placed."""
-    from matplotlib.transforms import Bbox
-
-    box = ax.get_window_extent()
-    taken: list[Any] = list(avoid)
+def _place_labels(ax: Any, wishes: list[_Wish]) -> None:
+    """Write each label beside its point where its drawn box overlaps no label placed before
+    and stays inside the plot; labels that fit nowhere are left out."""
+    renderer = ax.figure.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    taken: list[Any] = []
     for wish in wishes:
-        x, y = ax.transData.transform((wish.x, wish.y))
-        width = len(wish.text) * LABEL_SIZE * 0.66 * DPI / 72
-        height = LABEL_SIZE * 1.25 * DPI / 72
-        right = not wish.leftwards and x + 8 + width <= box.x1
-        x0 = x + 8 if right else x - 8 - width
-        for y0 in (y + 4, y - 4 - height):
-            candidate = Bbox.from_bounds(x0, y0, width, height)
-            inside = box.y0 <= y0 and y0 + height <= box.y1 and x0 >= box.x0
-            if inside and not any(candidate.overlaps(t) for t in taken):
-                taken.append(candidate)
-                ax.annotate(
-                    wish.text,
-                    (wish.x, wish.y),
-                    xytext=(8 if right else -8, 4 if y0 > y else -4),
-                    textcoords="offset pixels",
-                    ha="left" if right else "right",
-                    va="bottom" if y0 > y else "top",
-                    fontsize=LABEL_SIZE,
-                    color=wish.colour,
-                    fontweight="bold",
-                    zorder=5,
-                    bbox={
-                        "boxstyle": "round,pad=0.12",
-                        "facecolor": PANEL,
-                        "edgecolor": "none",
-                        "alpha": 0.85,
-                    },
-                )
+        for dx, dy in ((8, 4), (8, -4), (-8, 4), (-8, -4)):
+            if wish.leftwards and dx > 0:
+                continue
+            label = _annotate(ax, wish, dx, dy)
+            extent = label.get_window_extent(renderer)
+            inside = (
+                box.x0 <= extent.x0
+                and extent.x1 <= box.x1
+                and box.y0 <= extent.y0
+                and extent.y1 <= box.y1
+            )
+            if inside and not any(extent.overlaps(t) for t in taken):
+                taken.append(extent)
                 break
+            label.remove()
+
+
+def _annotate(ax: Any, wish: _Wish, dx: int, dy: int) -> Any:
+    return ax.annotate(
+        wish.text,
+        (wish.x, wish.y),
+        xytext=(dx, dy),
+        textcoords="offset pixels",
+        ha="left" if dx > 0 else "right",
+        va="bottom" if dy > 0 else "top",
+        fontsize=LABEL_SIZE,
+        color=wish.colour,
+        fontweight="bold",
+        zorder=5,
+        bbox={"boxstyle": "round,pad=0.12", "facecolor": PANEL, "edgecolor": "none", "alpha": 0.85},
+    )
 
 
 def _legend(figure: Any, colours: dict[str, str], undated: bool) -> None:
@@ -178,7 +181,7 @@ def _legend(figure: Any, colours: dict[str, str], undated: bool) -> None:
     figure.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.0),
+        bbox_to_anchor=(0.5, 0.04),
         fontsize=14,
         frameon=False,
         labelcolor=INK,
@@ -196,7 +199,7 @@ def _style(ax: Any, series: ChartSeries) -> None:
         spine.set_color(GRID)
     ax.grid(True, color=GRID, linewidth=0.8)
     ax.tick_params(colors=INK, labelsize=14)
-    locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
+    locator = AutoDateLocator(minticks=3, maxticks=9)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     direction = "higher is better" if series.higher_is_better else "lower is better"
@@ -216,15 +219,38 @@ def _x_limits(series: ChartSeries) -> tuple[date, date] | None:
     return start - pad, end + pad
 
 
-def render_png(series: ChartSeries) -> bytes:
-    """The chart as PNG bytes (1200 x 675)."""
+def _y_limits(ax: Any, series: ChartSeries) -> None:
+    """The benchmark's declared range, or from zero on an open-ended scale of positive scores:
+    a 0.7-point gap must not look like a 13-point one."""
+    low, high = series.value_range
+    values = [d.value for c in series.countries for d in c.dots]
+    values += [u.value for c in series.countries if (u := c.undated_best) is not None]
+    bottom, top = sorted(ax.get_ylim())
+    if low is None and values and min(values) >= 0:
+        low = 0.0
+    low = bottom if low is None else low
+    high = top if high is None else high
+    ax.set_ylim(high, low) if not series.higher_is_better else ax.set_ylim(low, high)
+
+
+def credit_line(series: ChartSeries) -> str:
+    """Source credit, the data's date and the bot's name, printed on every image."""
+    parts = [series.credit] if series.credit else []
+    if series.as_of is not None:
+        parts.append(f"data as of {series.as_of.isoformat()}")
+    parts.append("Racewatch")
+    return " · ".join(parts)
+
+
+def draw(series: ChartSeries) -> Any:
+    """The chart as a matplotlib Figure (1200 x 675 at 100 dpi), drawn on an Agg canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import date2num
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(figure)  # attaches itself to the figure: no pyplot state
-    ax = figure.add_axes((0.075, 0.17, 0.9, 0.67))
+    ax = figure.add_axes((0.075, 0.19, 0.9, 0.65))
     _style(ax, series)
     ax.margins(y=0.12)
     colours: dict[str, str] = {}
@@ -235,9 +261,9 @@ def render_png(series: ChartSeries) -> bytes:
         _draw_country(ax, line, colours[line.country], series.end, crowded)
     if limits := _x_limits(series):
         ax.set_xlim(date2num(limits[0]), date2num(limits[1]))  # type: ignore[no-untyped-call]
+    _y_limits(ax, series)
     _legend(figure, colours, any(c.undated_best for c in series.countries))
-    ax.get_xlim(), ax.get_ylim()  # apply pending autoscaling before mapping data to pixels
-    _place_labels(ax, _label_wishes(ax, series, colours), [])
+    _place_labels(ax, _label_wishes(ax, series, colours))
     figure.text(
         0.075,
         0.93,
@@ -248,6 +274,14 @@ def render_png(series: ChartSeries) -> bytes:
     )
     headline = gap_headline(series.gap, series.unit)
     figure.text(0.075, 0.875, headline, color=INK, fontsize=15 if len(headline) <= 100 else 12)
+    figure.text(0.985, 0.015, credit_line(series), color=MUTED, fontsize=11, ha="right")
+    return figure
+
+
+def render_png(series: ChartSeries) -> bytes:
+    """The chart as PNG bytes (1200 x 675)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor=BACKGROUND, pil_kwargs={"compress_level": 4})
+    draw(series).savefig(
+        buffer, format="png", facecolor=BACKGROUND, pil_kwargs={"compress_level": 4}
+    )
     return buffer.getvalue()

@@ -20,6 +20,7 @@ from commands.analysis.frontier import (
     frontier,
     lag,
 )
+from commands.analysis.phrases import score
 
 RIVALS = ("US", "CN")  # the race the bot is about: always shown first when present
 MAX_COUNTRIES = 6  # more lines than this stop being readable on a phone
@@ -78,6 +79,9 @@ class ChartSeries:
     countries: tuple[CountrySeries, ...]
     gap: Gap | None
     undated: tuple[str, ...]  # models left off the chart: release date unknown
+    value_range: tuple[float | None, float | None] = (None, None)  # the benchmark's bounds
+    credit: str = ""  # where the drawn scores come from, printed under the chart
+    as_of: date | None = None  # the newest report drawn
 
     @property
     def dot_count(self) -> int:
@@ -148,6 +152,9 @@ def chart_series(
     unit: str = "points",
     since: date | None = None,
     countries: Sequence[str] = (),
+    value_range: tuple[float | None, float | None] = (None, None),
+    credit: str = "",
+    as_of: date | None = None,
 ) -> ChartSeries:
     """The series of a race chart on one benchmark, optionally from `since` and for `countries`."""
     everything = list(entries)
@@ -183,6 +190,9 @@ def chart_series(
         tuple(lines),
         current_gap(tops, selected, higher_is_better),
         undated,
+        value_range,
+        credit,
+        as_of,
     )
 
 
@@ -191,7 +201,7 @@ def gap_headline(gap: Gap | None, unit: str = "points") -> str:
     if gap is None:
         return "Only one country has scores here."
     lead, trail = gap.leader, gap.trailer
-    text = f"{lead.country} leads by {gap.points:g} {unit}: {lead.model} vs {trail.model}"
+    text = f"{lead.country} leads by {score(gap.points)} {unit}: {lead.model} vs {trail.model}"
     how = gap.lag
     if how.status is LagStatus.BEHIND and how.months is not None:
         return f"{text}; {trail.country} {how.months:.1f} months behind"
@@ -208,8 +218,8 @@ def describe_gap(gap: Gap | None, unit: str = "points") -> str:
         return "Only one country has scores here: no gap to show."
     lead, trail = gap.leader, gap.trailer
     text = (
-        f"{lead.country} leads: {lead.model} {lead.value:g} vs {trail.model} "
-        f"{trail.value:g} ({gap.points:g} {unit})"
+        f"{lead.country} leads: {lead.model} {score(lead.value)} vs {trail.model} "
+        f"{score(trail.value)} ({score(gap.points)} {unit})"
     )
     how = gap.lag
     if how.status is LagStatus.BEHIND and how.months is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from commands.analysis import phrases
 from commands.analysis.chart_png import render_png  # matplotlib itself loads on first render
 from commands.analysis.chart_series import ChartSeries, chart_series, describe_gap
 from commands.analysis.frontier import Entry
@@ -14,6 +15,7 @@ from commands.core.options import parse_country
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Request
 from commands.core.reply import Image, Reply
 from storage.engine.db import Database
+from storage.listings import provenance
 from storage.rows import BenchmarkRow
 from storage.scores import standings
 
@@ -39,6 +41,17 @@ def summary(series: ChartSeries) -> str:
         shown = ", ".join(series.undated[:5]) + (" ..." if len(series.undated) > 5 else "")
         lines.append(f"Not on the chart, release date unknown: {shown}")
     return "\n".join(lines)
+
+
+def credit(sources: list[str]) -> str:
+    """Epoch AI's CC BY credit when its data is drawn; else the most cited outlets."""
+    if any("epoch" in source.lower() for source in sources):
+        others = sum("epoch" not in source.lower() for source in sources)
+        more = f" and {others} other source{'s' if others > 1 else ''}" if others else ""
+        return f"Data: Epoch AI, CC BY 4.0 (epoch.ai/data){more}"
+    named = list(dict.fromkeys(phrases.short_source(s, 40) for s in sources))
+    more = f" and {len(named) - 2} more" if len(named) > 2 else ""
+    return "Sources: " + "; ".join(named[:2]) + more if named else ""
 
 
 async def race_entries(db: Database, benchmark: BenchmarkRow) -> list[Entry]:
@@ -75,6 +88,8 @@ async def chart(request: Request, db: Database) -> Reply:
     entries = await race_entries(db, benchmark)
     if not entries:
         raise UserError(f"{benchmark.name} has no scores yet: nothing to draw.")
+    async with db.read() as conn:
+        sources, as_of = await provenance(conn, benchmark.id)
     series = chart_series(
         benchmark.name,
         entries,
@@ -83,6 +98,9 @@ async def chart(request: Request, db: Database) -> Reply:
         unit=benchmark.unit,
         since=since.day if since else None,
         countries=countries,
+        value_range=(benchmark.min_value, benchmark.max_value),
+        credit=credit(sources),
+        as_of=as_of,
     )
     if series.dot_count == 0 and not any(c.steps for c in series.countries):
         raise UserError(f"No {benchmark.name} scores match those countries and dates.")

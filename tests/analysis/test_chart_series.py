@@ -63,7 +63,7 @@ def test_the_gap_is_us_against_cn_with_the_time_lag() -> None:
     assert gap.lag.status is LagStatus.BEHIND
     assert gap.lag.days == 106
     text = describe_gap(gap)
-    assert "US leads" in text and "2 points" in text and "CN is 3.5 months behind" in text
+    assert "US leads" in text and "2.0 points" in text and "CN is 3.5 months behind" in text
 
 
 def test_without_both_rivals_the_gap_is_between_the_two_best_countries() -> None:
