@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,12 @@ from commands.core.reply import Reply
 HISTORY = Path.home() / ".racewatch_history"
 PROMPT = "racewatch> "
 BYE = {"quit", "exit", "/quit", "/exit"}
+CODE_SPAN = re.compile(r"`([^`\n]*)`")
 
 
 def render(reply: Reply, image_dir: Path) -> str:
     """The reply as text; an image is written next to the caller and its path printed."""
-    text = reply.plain_text()
+    text = CODE_SPAN.sub(r"\1", reply.plain_text())  # `code` is markup for chat, not a terminal
     if reply.image is not None:
         path = image_dir / reply.image.filename
         path.write_bytes(reply.image.data)

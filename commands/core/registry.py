@@ -98,6 +98,11 @@ class Command:
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
+    @property
+    def needs_channel(self) -> bool:
+        """Channel managers' commands act on the channel they are typed in: not the console."""
+        return self.permission is Permission.CHANNEL_MANAGER
+
 
 @dataclass(frozen=True)
 class Group:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands.core.caller import Platform
 from commands.core.errors import UserError
 from commands.core.registry import REGISTRY, Command, Option, Permission, Request
 from commands.core.reply import Field, Reply
@@ -15,9 +16,10 @@ WHO = {
 }
 
 
-def _line(command: Command) -> str:
+def _line(command: Command, console: bool = False) -> str:
     example = f" e.g. `{command.examples[0]}`" if command.examples else ""
-    return f"`{usage(command)}`{WHO[command.permission]}: {command.description}.{example}"
+    where = " [Discord and Slack channels only]" if console and command.needs_channel else ""
+    return f"`{usage(command)}`{WHO[command.permission]}{where}: {command.description}.{example}"
 
 
 def _detail(command: Command) -> Reply:
@@ -50,7 +52,8 @@ def _option_text(option: Option) -> str:
 async def help_command(request: Request, db: Database) -> Reply:
     wanted = tuple(request.get("command", "").removeprefix("/").lower().split())
     if not wanted:
-        lines = [_line(c) for c in REGISTRY if c.path[0] != "admin"]
+        console = request.caller.platform is Platform.CONSOLE
+        lines = [_line(c, console) for c in REGISTRY if c.path[0] != "admin"]
         lines.append("`/admin ...` (curators): add and correct data; `/help admin` lists it all.")
         return Reply(
             title="Racewatch commands",
@@ -63,4 +66,5 @@ async def help_command(request: Request, db: Database) -> Reply:
     matches = REGISTRY.under(wanted)
     if not matches:
         raise UserError(f"There is no command /{' '.join(wanted)}. Try /help for the list.")
-    return Reply(title=f"/{' '.join(wanted)}", body="\n".join(_line(c) for c in matches))
+    console = request.caller.platform is Platform.CONSOLE
+    return Reply(title=f"/{' '.join(wanted)}", body="\n".join(_line(c, console) for c in matches))

@@ -1,6 +1,9 @@
 """Reading commands, as a conversation with the console on the bundled dataset."""
 
+from pathlib import Path
+
 from commands.core.catalog import REGISTRY
+from tests.support.processes import racewatch
 from tests.support.world import MEMBER, Ask
 
 
@@ -156,3 +159,17 @@ async def test_help_lists_every_command_and_each_example_runs(ask: Ask) -> None:
 
 async def test_members_can_read(ask: Ask) -> None:
     assert not (await ask("/race", as_=MEMBER)).is_error
+
+
+async def test_help_on_the_console_marks_what_only_a_channel_can_run(ask: Ask) -> None:
+    listing = (await ask("/help", MEMBER)).body.splitlines()
+    subscribe = next(line for line in listing if line.startswith("`/subscribe"))
+    gap = next(line for line in listing if line.startswith("`/gap"))
+    assert "[Discord and Slack channels only]" in subscribe
+    assert "channels only" not in gap
+
+
+async def test_the_console_prints_no_chat_markup(tmp_path: Path) -> None:
+    done = racewatch("ask", "/help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "`" not in done.stdout and "/gap model_a model_b [benchmark]" in done.stdout
