@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     slack = sub.add_parser("slack", help="inspect the Slack side")
     slack.add_argument("action", choices=["manifest"])
     slack.add_argument("--request-url", help="HTTP mode: the public URL Slack posts commands to")
+    slack.add_argument(
+        "--top-level-commands",
+        action="store_true",
+        help="declare /gap, /race... beside /racewatch (they may clash with other apps)",
+    )
     datafiles.add_parsers(sub)  # import, export, backup, restore
     return parser
 
@@ -99,7 +104,7 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from bot.platforms.slack.manifest import manifest_yaml
 
-    print(manifest_yaml(args.request_url))
+    print(manifest_yaml(args.request_url, top_level=args.top_level_commands))
     return 0
 
 

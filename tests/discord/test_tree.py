@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -152,3 +153,14 @@ def test_option_types_map_to_discord_types() -> None:
         "country": 3,
         "attachment": 11,
     }
+
+
+def test_commands_that_need_a_right_are_offered_only_in_servers() -> None:
+    from bot.platforms.discord import inspect as discord_inspect
+
+    registered = {c["name"]: c for c in json.loads(discord_inspect.registered_commands_json())}
+    for name in ("admin", "subscribe", "unsubscribe", "subscriptions", "digest"):
+        assert registered[name]["contexts"] == [0], name  # 0: GUILD only, never in DMs
+        assert registered[name]["dm_permission"] is False, name
+    for name in ("gap", "race", "help", "model"):
+        assert registered[name].get("contexts") is None, name  # everywhere, DMs included

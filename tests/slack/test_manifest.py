@@ -82,17 +82,25 @@ MANIFEST_SCHEMA: dict[str, Any] = {
 HTTP_URL = "https://racewatch.example.org/slack/events"
 
 
-def load(request_url: str | None = None, registry: Registry | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(manifest_yaml(request_url, registry))
+def load(
+    request_url: str | None = None, registry: Registry | None = None, *, top_level: bool = False
+) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(manifest_yaml(request_url, registry, top_level=top_level))
     jsonschema.validate(data, MANIFEST_SCHEMA)
     return data
 
 
+def test_by_default_one_namespaced_command_holds_them_all() -> None:
+    commands = load()["features"]["slash_commands"]
+    assert [c["command"] for c in commands] == ["/racewatch"]
+    assert "gap" in commands[0]["usage_hint"] and "leaderboard" in commands[0]["usage_hint"]
+
+
 def test_socket_mode_manifest_has_every_root_command() -> None:
-    data = load()
+    data = load(top_level=True)
     assert data["settings"]["socket_mode_enabled"] is True
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
-    assert sorted(commands) == [f"/{root}" for root in REGISTRY.roots()]
+    assert sorted(commands) == sorted(["/racewatch", *(f"/{root}" for root in REGISTRY.roots())])
     assert "/gap" in commands and "/admin" in commands
     assert all("url" not in c for c in commands.values())
     assert "model_a" in commands["/gap"]["usage_hint"]
@@ -125,5 +133,5 @@ def test_long_descriptions_and_hints_are_clipped_to_slack_limits() -> None:
 
     options = tuple(Option(f"option_{i:03d}_" + "x" * 20, "") for i in range(60))
     registry.command("wordy", description="d" * 5000, options=options)(handler)
-    [command] = load(registry=registry)["features"]["slash_commands"]
+    [_, command] = load(registry=registry, top_level=True)["features"]["slash_commands"]
     assert len(command["description"]) == 2000 and len(command["usage_hint"]) == 1000

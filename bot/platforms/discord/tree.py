@@ -59,11 +59,15 @@ def build_tree(
 
 
 def build_root(registry: Registry, name: str, responder: Responder) -> AppItem:
-    """A top-level command, or a group; hidden from members who lack the least right it needs."""
+    """A top-level command, or a group; hidden from members who lack the least right it needs,
+    and offered only in servers when it needs a right (curator or channel manager)."""
     commands = registry.under((name,))
     item = _item(registry, (name,), None, responder)
     least = min((c.permission for c in commands), key=_RANK.index)
     item.default_permissions = DEFAULT_PERMISSIONS[least]
+    if least is not Permission.EVERYONE:  # server roles and channels: nothing to do in a DM
+        item.allowed_contexts = app_commands.AppCommandContext(guild=True)
+        item.guild_only = True
     return item
 
 

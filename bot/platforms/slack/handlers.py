@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack.files import fetch_file
+from bot.platforms.slack.manifest import NAMESPACE
 from bot.platforms.slack.render import render
 from bot.platforms.slack.roles import WorkspaceRoles
 from bot.platforms.slack.sending import UNAVAILABLE, error_code, upload_image
@@ -39,6 +40,13 @@ def command_text(raw: str) -> str:
     """The text as typed: Slack sends `&`, `<`, `>` as entities and may wrap links in `<...>`."""
     unwrapped = _LINK.sub(lambda m: m.group(1), raw)
     return unwrapped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def command_line(root: str, text: str) -> str:
+    """`/gap A B` as typed, or `/racewatch gap A B` as `/gap A B` (alone: `/help`)."""
+    if root == NAMESPACE:
+        return f"/{text.strip()}" if text.strip() else "/help"
+    return f"/{root} {text}".strip()
 
 
 def target_command(registry: Registry, line: str) -> Command | None:
@@ -128,7 +136,7 @@ def command_handler(root: str, dispatcher: Dispatcher, roles: WorkspaceRoles) ->
     async def handle(
         ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        line = f"/{root} {command_text(str(command.get('text') or ''))}".strip()
+        line = command_line(root, command_text(str(command.get("text") or "")))
         target = target_command(dispatcher.registry, line)
         await ack(text=f"Working on /{target.name}…" if target and target.slow else "")
         try:
@@ -148,8 +156,9 @@ def command_handler(root: str, dispatcher: Dispatcher, roles: WorkspaceRoles) ->
 
 
 def register_commands(app: AsyncApp, dispatcher: Dispatcher, roles: WorkspaceRoles) -> list[str]:
-    """Register one slash command per registry root; returns the commands (`/gap`, ...)."""
-    names = [f"/{root}" for root in dispatcher.registry.roots()]
+    """Register `/racewatch` and one command per registry root (for apps whose manifest
+    declares them too); returns the commands (`/racewatch`, `/gap`, ...)."""
+    names = [f"/{NAMESPACE}", *(f"/{root}" for root in dispatcher.registry.roots())]
     for name in names:
         app.command(name)(command_handler(name[1:], dispatcher, roles))
     return names

@@ -10,6 +10,7 @@ from commands.core.registry import Command, Registry
 from commands.core.textsyntax import usage
 
 APP_NAME = "Racewatch"
+NAMESPACE = "racewatch"  # `/racewatch gap A B`: the one command every workspace gets
 APP_DESCRIPTION = "Keeps score in the AI race between frontier labs, above all the US and China."
 BOT_SCOPES = (
     "commands",  # the slash commands
@@ -56,8 +57,30 @@ def _slash_command(registry: Registry, root: str, request_url: str | None) -> di
     return entry
 
 
-def manifest(registry: Registry, request_url: str | None = None) -> dict[str, Any]:
-    """The manifest as a dict: Socket Mode by default, HTTP mode when a request URL is given."""
+def _namespace_command(registry: Registry, request_url: str | None) -> dict[str, Any]:
+    """`/racewatch gap GLM-5.2 Opus-4.8`: one command holding every other (no name clashes)."""
+    entry: dict[str, Any] = {
+        "command": f"/{NAMESPACE}",
+        "description": "Keeps score in the AI race, US vs China: /racewatch help lists it all",
+        "usage_hint": _clip(" | ".join(registry.roots()), MAX_USAGE_HINT),
+    }
+    if request_url:
+        entry["url"] = request_url
+    entry["should_escape"] = False
+    return entry
+
+
+def manifest(
+    registry: Registry, request_url: str | None = None, *, top_level: bool = False
+) -> dict[str, Any]:
+    """The manifest as a dict: Socket Mode by default, HTTP mode when a request URL is given.
+
+    By default one namespaced command, `/racewatch` (as the GitHub app does: `/help` or
+    `/model` would collide with other apps); `top_level` also declares `/gap`, `/race`...
+    """
+    commands = [_namespace_command(registry, request_url)]
+    if top_level:
+        commands += [_slash_command(registry, root, request_url) for root in registry.roots()]
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -67,9 +90,7 @@ def manifest(registry: Registry, request_url: str | None = None) -> dict[str, An
         },
         "features": {
             "bot_user": {"display_name": APP_NAME, "always_online": True},
-            "slash_commands": [
-                _slash_command(registry, root, request_url) for root in registry.roots()
-            ],
+            "slash_commands": commands,
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
@@ -80,12 +101,17 @@ def manifest(registry: Registry, request_url: str | None = None) -> dict[str, An
     }
 
 
-def manifest_yaml(request_url: str | None = None, registry: Registry | None = None) -> str:
-    """What `racewatch slack manifest [--request-url URL]` prints."""
+def manifest_yaml(
+    request_url: str | None = None, registry: Registry | None = None, *, top_level: bool = False
+) -> str:
+    """What `racewatch slack manifest [--request-url URL] [--top-level-commands]` prints."""
     if registry is None:
         from commands.core.catalog import REGISTRY
 
         registry = REGISTRY
     return yaml.safe_dump(
-        manifest(registry, request_url), sort_keys=False, allow_unicode=True, width=100
+        manifest(registry, request_url, top_level=top_level),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
     )
