@@ -15,8 +15,8 @@ from bot.platforms.frontend import FrontEnd
 from commands.alerts import instant as alerts
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
+from commands.feeds.bundle import prepare_bundled
 from storage.engine.db import Database
-from storage.engine.setup import prepare
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
     """A dispatcher on a migrated database (filled with the bundled dataset when new)."""
     db = Database(settings.database_url)
     try:
-        if await prepare(db):
+        if await prepare_bundled(db, settings.bundled):
             log.info("new database: loaded the bundled dataset")
         alerts.install(db)  # every write owes subscribed channels their alerts (the outbox)
         yield Dispatcher(db, SystemClock())

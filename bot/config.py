@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.engine.db import async_url
+from storage.seed import BUNDLES
 
 
 def _ids(text: str) -> frozenset[str]:
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="RACEWATCH_LOG_LEVEL")
     health_port: int = Field(8080, validation_alias="RACEWATCH_HEALTH_PORT")
     health_host: str = Field("127.0.0.1", validation_alias="RACEWATCH_HEALTH_HOST")
+    bundled: str = Field("full", validation_alias="RACEWATCH_BUNDLED")  # full | articles
 
     # Discord
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
@@ -52,6 +54,13 @@ class Settings(BaseSettings):
     def _supported_database(cls, url: str) -> str:
         async_url(url)  # raises ValueError with the accepted forms
         return url
+
+    @field_validator("bundled")
+    @classmethod
+    def _known_bundle(cls, bundled: str) -> str:
+        if bundled not in BUNDLES:
+            raise ValueError(f"RACEWATCH_BUNDLED is one of {', '.join(BUNDLES)}, not {bundled!r}")
+        return bundled
 
     @property
     def discord_curators(self) -> frozenset[str]:

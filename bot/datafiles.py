@@ -59,12 +59,13 @@ async def _database(settings: Settings, with_dataset: bool = True) -> AsyncItera
     """The configured database, migrated (and filled when new), with alerts installed so
     that subscribed channels hear of an import."""
     from commands.alerts import instant as alerts
+    from commands.feeds.bundle import prepare_bundled
     from storage.engine.db import Database
-    from storage.engine.setup import migrate, prepare
+    from storage.engine.setup import migrate
 
     db = Database(settings.database_url)
     try:
-        await (prepare(db) if with_dataset else migrate(db))
+        await (prepare_bundled(db, settings.bundled) if with_dataset else migrate(db))
         alerts.install(db)
         yield db
     finally:

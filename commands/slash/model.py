@@ -6,6 +6,7 @@ from commands.analysis import phrases
 from commands.core.lookup import resolve_model
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
 from commands.core.reply import Field, Reply, Table
+from commands.feeds.credit import credit_lines
 from storage import names
 from storage.engine.db import Database
 from storage.rows import ModelRow
@@ -58,10 +59,12 @@ async def model(request: Request, db: Database) -> Reply:
     body = f"Also known as {', '.join(aliases)}." if aliases else ""
     if not scores:
         body = (body + " No scores yet.").strip()
+    sources = [found.source, *(s.source for s in scores)]
     return Reply(
         title=f"{found.name} ({found.organization}, {found.country})",
         body=body,
         fields=_fields(found),
         table=table,
-        footer="Sources: " + " | ".join(dict.fromkeys([found.source, *(s.source for s in scores)])),
+        footer="Sources: " + " | ".join(dict.fromkeys(sources)),
+        extra=credit_lines(sources),
     )

@@ -8,6 +8,7 @@ from commands.analysis import phrases
 from commands.core.lookup import resolve_benchmark, resolve_model
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
 from commands.core.reply import Reply, Table
+from commands.feeds.credit import credit_lines
 from storage.engine.db import Database
 from storage.news import model_news
 from storage.rows import ScoreRow
@@ -72,5 +73,9 @@ async def sources(request: Request, db: Database) -> Reply:
         title=f"Sources for {model.name}",
         body=body,
         table=table,
-        extra=(f"Model facts: {model.source}", *news_lines),
+        extra=(
+            f"Model facts: {model.source}",
+            *news_lines,
+            *credit_lines([model.source, *(r.source for r in reports)]),
+        ),
     )

@@ -1,4 +1,8 @@
-"""Load the bundled dataset (`dataset.toml`): idempotent, every row citing its article."""
+"""Load the bundled dataset (`dataset.toml`): idempotent, every row citing its article.
+
+The bundle also ships Epoch AI's Capabilities Index (`epoch/`, CC BY 4.0, with its licence and
+credit); it goes in through the import path (`commands.feeds.bundle`), not from here.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ from storage.organizations import add_organization, find_organization
 from storage.scores import add_score
 
 DATASET = Path(__file__).with_name("dataset.toml")
+EPOCH_ECI = Path(__file__).with_name("epoch") / "epoch_eci.csv"
 SEED_ACTOR = "seed"
+# RACEWATCH_BUNDLED: what a new database is filled with (the tests use "articles")
+BUNDLES = ("full", "articles")
 
 
 def read_dataset(path: Path = DATASET) -> dict[str, Any]:

@@ -27,7 +27,8 @@ OWN_SETTINGS = ("DISCORD_", "SLACK_", "RACEWATCH_")
 def racewatch(
     *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `racewatch ARGS` to its end with none of the operator's settings from this shell."""
+    """Run `racewatch ARGS` to its end with none of the operator's settings from this shell
+    (a new database holds the articles alone unless `env` says RACEWATCH_BUNDLED=full)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
@@ -36,7 +37,10 @@ def racewatch(
         capture_output=True,
         input=stdin,
         timeout=120,
-        env=clean | (env or {}) | {"PYTHONPATH": str(Path.cwd())},
+        env=clean
+        | {"RACEWATCH_BUNDLED": "articles"}
+        | (env or {})
+        | {"PYTHONPATH": str(Path.cwd())},
     )
 
 
@@ -76,6 +80,7 @@ async def start_racewatch(fake: FakeDiscord, database_url: str, workdir: Path, l
         RACEWATCH_DATABASE_URL=database_url,
         RACEWATCH_HEALTH_PORT="0",
         RACEWATCH_LOG_LEVEL="INFO",
+        RACEWATCH_BUNDLED="articles",
         PYTHONPATH=str(ROOT),
     )
     log = workdir / f"{label}.log"
