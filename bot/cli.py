@@ -25,7 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help='run one command: racewatch ask "/gap GLM-5.2 Opus-4.8"')
     ask.add_argument("line", nargs="+", help="the command, as you would type it")
     db = sub.add_parser("db", help="database operations")
-    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    db.add_argument(
+        "action",
+        choices=["upgrade", "check"],
+        help="upgrade: apply pending migrations; check: verify what the schema relies on",
+    )
     discord = sub.add_parser("discord", help="inspect the Discord side")
     discord.add_argument("action", choices=["commands", "invite"])
     slack = sub.add_parser("slack", help="inspect the Slack side")
@@ -74,6 +78,24 @@ async def _upgrade(settings: Settings) -> int:
         await db.close()
     print(f"{settings.database_url}: up to date")
     return 0
+
+
+async def _check(settings: Settings) -> int:
+    from storage.check import check
+    from storage.engine.db import Database
+    from storage.engine.setup import migrate
+
+    db = Database(settings.database_url)
+    try:
+        await migrate(db)
+        async with db.read() as conn:
+            problems = await check(conn)
+    finally:
+        await db.close()
+    for line in problems:
+        print(line)
+    print(f"{len(problems)} problem(s) found" if problems else "ok")
+    return 1 if problems else 0
 
 
 async def _run(settings: Settings) -> int:
@@ -128,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runners = {
         "ask": lambda: _ask(settings, " ".join(args.line)),
         "console": lambda: _console(settings),
-        "db": lambda: _upgrade(settings),
+        "db": lambda: _check(settings) if args.action == "check" else _upgrade(settings),
         "run": lambda: _run(settings),
     }
     try:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import TABLES, Change, from_json, rows_changed
 from storage.engine import schema
+from storage.models import scores_follow
 
 a = schema.audit
 PARENTS_FIRST = schema.metadata.sorted_tables
@@ -127,3 +128,17 @@ async def revert(change: Change, entry: AuditEntry) -> None:
     runs = [c for c in entry.changes if c.get("op") == "insert"]  # an undo is never undone
     for c in sorted(runs, key=lambda c: -PARENTS_FIRST.index(TABLES[c["table"]])):
         await change.delete_run(TABLES[c["table"]], c["first"], c["last"])
+    # A score written after this entry carries its model's facts of then: put back the
+    # model's old facts and such scores must follow them too.
+    await scores_follow(change, _models_touched(rows))
+
+
+def _models_touched(rows: list[dict[str, Any]]) -> set[int]:
+    """The models whose rows, or whose scores' rows, an entry changed."""
+    ids: set[int] = set()
+    for row in rows:
+        if row["table"] == "models":
+            ids.add(row["id"])
+        elif row["table"] == "scores":
+            ids |= {v["model_id"] for v in (row["before"], row["after"]) if v and "model_id" in v}
+    return ids

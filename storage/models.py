@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from storage.names import add_name, normalize
 from storage.rows import ModelRow
 
 m, o, n = schema.models, schema.organizations, schema.names
+CHUNK = 500  # model ids per IN (...)
 COLUMNS = (
     m.c.id,
     m.c.name,
@@ -106,22 +107,31 @@ async def add_model(
 async def edit_model(change: Change, model_id: int, values: Mapping[str, Any]) -> None:
     await change.update(m, model_id, values)
     if "org_id" in values or "released" in values:
-        await _scores_follow(change, model_id)
+        await scores_follow(change, [model_id])
 
 
-async def _scores_follow(change: Change, model_id: int) -> None:
-    """A model's scores carry its country and release date: they follow its edits, audited."""
-    model = await get_model(change.conn, model_id)
+async def scores_follow(change: Change, model_ids: Iterable[int]) -> None:
+    """A model's scores carry its country and release date: set them from the model where
+    they differ (after an edit, or an undo that put back a model's or a score's old values),
+    audited. `storage.check.score_copies` verifies it."""
     scores = schema.scores
-    rows = await change.conn.execute(
-        select(scores.c.id, scores.c.country, scores.c.released).where(
-            scores.c.model_id == model_id
+    wanted = sorted(set(model_ids))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        rows = await change.conn.execute(
+            select(scores.c.id, o.c.country, m.c.released)
+            .join(m, m.c.id == scores.c.model_id)
+            .join(o, o.c.id == m.c.org_id)
+            .where(
+                scores.c.model_id.in_(chunk),
+                (scores.c.country != o.c.country)
+                | scores.c.released.is_distinct_from(m.c.released),
+            )
+            .order_by(scores.c.id)
         )
-    )
-    for score_id, country, released in rows.all():
-        if (country, to_date(released)) != (model.country, model.released):
+        for score_id, country, released in rows.all():
             await change.update(
-                scores, score_id, {"country": model.country, "released": model.released}
+                scores, score_id, {"country": country, "released": to_date(released)}
             )
 
 
