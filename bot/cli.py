@@ -100,10 +100,13 @@ async def _check(settings: Settings) -> int:
 
 async def _run(settings: Settings) -> int:
     from bot.app import StartFailed, run
+    from storage.backup import BackupError
+    from storage.restore import in_use
 
     try:
-        await run(settings)
-    except StartFailed as error:
+        with in_use(settings.database_url):  # `racewatch restore` refuses meanwhile
+            await run(settings)
+    except (StartFailed, BackupError) as error:
         print(f"racewatch: {error}", file=sys.stderr)
         return 1
     return 0

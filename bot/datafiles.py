@@ -47,6 +47,11 @@ def add_parsers(sub: Any) -> None:
     back.add_argument("path", type=Path, help="the new file (an existing one is never replaced)")
     rest = sub.add_parser("restore", help="put a backup in place of the database (stop the bot)")
     rest.add_argument("backup", type=Path, help="a file `racewatch backup` wrote")
+    rest.add_argument(
+        "--resend",
+        action="store_true",
+        help="send again the alerts and digests owed at the backup's moment (default: not)",
+    )
 
 
 def _fail(message: str) -> int:
@@ -144,16 +149,23 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.backup import BackupError, restore, sqlite_path
+    from storage.backup import BackupError, sqlite_path
+    from storage.restore import restore
 
     try:
-        saved = restore(settings.database_url, args.backup)
+        done = restore(settings.database_url, args.backup, resend=args.resend)
         target = sqlite_path(settings.database_url)
     except BackupError as error:
         return _fail(str(error))
-    if saved is not None:
-        print(f"Saved the database it replaced as {saved.path}.")
-    print(f"Restored {args.backup} into {target}. Start the bot again: racewatch run")
+    if done.saved is not None:
+        print(f"Saved the database it replaced as {done.saved}.")
+    print(f"Restored {args.backup} (taken {done.taken_at:%Y-%m-%d %H:%M} UTC) into {target}.")
+    if done.settled:
+        print(
+            f"{done.settled:,} message(s) owed at that moment will not be sent (they most likely "
+            "went out since; `racewatch restore --resend` sends them)."
+        )
+    print("Start the bot again: racewatch run")
     return 0
 
 

@@ -4,9 +4,8 @@ the bot runs, and putting one back.
 A backup is `VACUUM INTO` a temporary file beside the target: one read transaction, so the
 copy is the database as of one moment even while the bot writes (WAL lets the writer go
 on). The finished copy is checked, then linked to its name, which never replaces a file.
-A restore copies a backup into the database with SQLite's backup API (under the
-database's own locks, so no stale `-wal` file can corrupt it), after saving what it
-replaces. PostgreSQL has its own tools: the messages say which.
+The copy records its moment (table `racewatch_backup`), which a restore reads back
+(`storage.restore`). PostgreSQL has its own tools: the messages say which.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from sqlalchemy.exc import ArgumentError
 
 BUSY_MS = 30_000  # wait this long for a writer's lock before giving up
 PROGRESS_FROM = 100 * 1024 * 1024  # bytes: smaller databases copy in about a second
+MOMENT = "racewatch_backup"  # the table inside a backup saying when it was taken
 PG_BACKUP = (
     "PostgreSQL is backed up with its own tools: "
     "pg_dump --format=custom --file=racewatch.dump 'URL' (restore: pg_restore --clean "
@@ -55,7 +55,7 @@ def sqlite_path(url: str) -> Path:
     return Path(parsed.database)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
     return conn
@@ -94,7 +94,7 @@ def _watch(partial: Path, total: int) -> tuple[Callable[[], int], Callable[[], N
     return handler, bar.close
 
 
-def backup(url: str, target: Path, progress: bool = False) -> Copied:
+def backup(url: str, target: Path, progress: bool = False, now: datetime | None = None) -> Copied:
     """Copy the database at `url` to `target`, a file that must not exist yet."""
     source = sqlite_path(url)
     if not source.is_file():
@@ -105,16 +105,18 @@ def backup(url: str, target: Path, progress: bool = False) -> Copied:
         raise BackupError(f"The folder {target.parent} does not exist.")
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     started = time.perf_counter()
-    conn = _connect(source)
+    conn = connect(source)
     close_bar: Callable[[], None] = lambda: None  # noqa: E731
     try:
         size = source.stat().st_size
         if progress and size >= PROGRESS_FROM:
             handler, close_bar = _watch(partial, size)
             conn.set_progress_handler(handler, 100_000)
+        moment = now or datetime.now(UTC)
         conn.execute("VACUUM INTO ?", (str(partial),))
         close_bar()
         check_database(partial)
+        _record_moment(partial, moment)
         try:
             os.link(partial, target)  # fails if the name was taken meanwhile
         except FileExistsError:
@@ -128,28 +130,10 @@ def backup(url: str, target: Path, progress: bool = False) -> Copied:
     return Copied(target, target.stat().st_size, time.perf_counter() - started)
 
 
-def restore(url: str, backup_file: Path, now: datetime | None = None) -> Copied | None:
-    """Put `backup_file` in place of the database at `url`; returns the copy of what it
-    replaced (None when there was no database)."""
-    target = sqlite_path(url)
-    check_database(backup_file)
-    if target.resolve() == backup_file.resolve():
-        raise BackupError(f"{backup_file} is the database itself.")
-    saved: Copied | None = None
-    if target.is_file():
-        stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-        saved = backup(url, target.with_name(f"{target.name}.before-restore-{stamp}"))
-    else:  # a deleted database's write-ahead log would be replayed into the new file
-        for suffix in ("-wal", "-shm", "-journal"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
-    destination = _connect(target)
+def _record_moment(path: Path, moment: datetime) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
-        source.backup(destination)  # one step: every page, under the destination's locks
-    except sqlite3.Error as error:
-        raise BackupError(f"The restore failed: {error}.") from None
+        conn.execute(f"CREATE TABLE {MOMENT} (taken_at TEXT NOT NULL)")
+        conn.execute(f"INSERT INTO {MOMENT} VALUES (?)", (moment.astimezone(UTC).isoformat(),))
     finally:
-        destination.close()
-        source.close()
-    return saved
+        conn.close()

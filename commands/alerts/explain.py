@@ -40,6 +40,8 @@ def delivery_state(delivery: Delivery, sub: Subscription) -> str:
         return f"{what} {label}: {delivery.attempts} attempt(s){retry}{error}"
     if delivery.status == "paused":
         return f"{what} not posted: the subscription was paused ({delivery.last_error})"
+    if delivery.status == "skipped" and (delivery.last_error or "").startswith("not sent:"):
+        return f"{what} {delivery.last_error}"  # e.g. restored from a backup of ...
     if delivery.status == "skipped":
         return f"{what} not posted: {delivery.last_error or 'nothing to say'}"
     return f"{what} failed for good: {delivery.last_error}"

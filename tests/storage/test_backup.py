@@ -12,8 +12,9 @@ import pytest
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
 from commands.imports.pipeline import import_bytes
-from storage.backup import BackupError, backup, check_database, restore
+from storage.backup import BackupError, backup, check_database
 from storage.engine.db import Database
+from storage.restore import restore
 from tests.support.database import wipe
 from tests.support.world import MEMBER, NOW
 
@@ -102,7 +103,7 @@ async def test_backup_wipe_restore_gives_the_same_race(db_path: Path, tmp_path: 
     assert done.path == target and done.bytes > 0
     await db.close()
     wipe(db_path)
-    assert restore(url, target) is None  # nothing was there to save first
+    assert restore(url, target).saved is None  # nothing was there to save first
     db = Database(url)
     try:
         assert await race(db) == before
@@ -118,9 +119,9 @@ async def test_restore_keeps_what_it_replaces(db: Database, db_path: Path, tmp_p
     assert report.written is not None
     assert await race(db) != original
     await db.close()
-    saved = restore(url, tmp_path / "old.db")
-    assert saved is not None and saved.path.name.startswith(f"{db_path.name}.before-restore-")
-    assert counts(saved.path)[0] == BATCH  # the replaced database, the import included
+    saved = restore(url, tmp_path / "old.db").saved
+    assert saved is not None and saved.name.startswith(f"{db_path.name}.before-restore-")
+    assert counts(saved)[0] == BATCH  # the replaced database, the import included
     assert counts(db_path)[0] == 0
     again = Database(url)
     try:
@@ -163,6 +164,6 @@ def test_restore_refuses_a_file_that_is_not_a_racewatch_backup(
         restore(f"sqlite:///{db_path}", text)
     with pytest.raises(BackupError, match="not a Racewatch database"):
         restore(f"sqlite:///{db_path}", other)
-    with pytest.raises(BackupError, match="does not exist"):
+    with pytest.raises(BackupError, match="There is no backup file at"):
         restore(f"sqlite:///{db_path}", tmp_path / "nowhere.db")
     assert db_path.read_bytes() == before

@@ -10,7 +10,7 @@ import pytest
 from bot.cli import main
 from storage.check import check
 from storage.engine.db import Database
-from tests.conftest import Ask
+from tests.support.world import Ask
 
 BROKEN = {
     "score copy": (

@@ -31,7 +31,7 @@ from storage.check import check
 from storage.engine.db import Database
 from storage.engine.schema import metadata
 from storage.engine.setup import prepare
-from tests.conftest import NOW
+from tests.support.world import NOW
 
 POSTGRES = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
 SEEDED: dict[str, list[dict[str, Any]]] = {}  # PostgreSQL's seeded rows, by table
@@ -88,7 +88,15 @@ ISSUE_14: list[str | bytes] = [
     "/admin score add K1 PostTrainBench 40 source:https://example.org/k9",
     "/admin undo 4",
 ]
-MANAGER = Caller(Platform.DISCORD, "7", "Manager", "g1", "c1", False, True)
+MANAGER = Caller(
+    platform=Platform.DISCORD,
+    user_id="7",
+    display_name="Manager",
+    workspace_id="g1",
+    channel_id="c1",
+    is_curator=False,
+    is_channel_manager=True,
+)
 
 
 @asynccontextmanager

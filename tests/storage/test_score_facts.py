@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Ask
+from tests.support.world import Ask
 
 GAP = "/gap GLM-5.2 Opus-4.8 benchmark:PostTrainBench"
 
