@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
 from bot.workers.pacing import Pacer
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 ACTOR = "racewatch:delivery"
 DEFAULT_PACE = 10.0
 """Sends per second through a sender that declares no `pace` of its own."""
+RECORD_SHARE = 0.5  # of the lease: how long recording a send may be retried
+RECORD_FIRST_WAIT, RECORD_MAX_WAIT = 0.05, 2.0  # seconds between those retries
 
 
 class Sender(Protocol):
@@ -225,6 +229,7 @@ class DeliveryWorker:
     async def _deliver(self, delivery: Delivery, sub: Subscription) -> bool:
         """Send one row; True when its subscription had to be paused."""
         sender = self.senders[sub.platform]
+        started = asyncio.get_running_loop().time()
         async with self.db.read() as conn:
             reply = await delivery_reply(conn, delivery, sub, self.batches)
         if reply is None:
@@ -236,12 +241,38 @@ class DeliveryWorker:
                 ref = await sender.send(sub.channel_id, reply, nonce=nonce_of(delivery))
         except Exception as error:  # every front end error is judged; none may stop the worker
             return await self._failed(delivery, sub, judge(error))
-        async with self.db.write(ACTOR, "sent", self.clock.now()) as change:
-            if not await outbox.mark_sent(
-                change.conn, delivery.id, self.name, self.clock.now(), ref
-            ):
-                log.warning("delivery #%s: sent after its lease was taken over", delivery.id)
+        await self._record_sent(delivery, ref, started)
         return False
+
+    async def _record_sent(self, delivery: Delivery, ref: str, started: float) -> None:
+        """The message is out: record it even while the database refuses for a while (a long
+        import holds SQLite's write lock), retried with backoff for at most `RECORD_SHARE` of
+        the lease from when the send began (each try may also wait SQLite's busy timeout,
+        10 s), so the row stays ours and no other sender takes it and posts it again."""
+        loop = asyncio.get_running_loop()
+        deadline = started + self.lease.total_seconds() * RECORD_SHARE
+        wait = RECORD_FIRST_WAIT
+        while True:
+            try:
+                async with self.db.write(ACTOR, "sent", self.clock.now()) as change:
+                    if not await outbox.mark_sent(
+                        change.conn, delivery.id, self.name, self.clock.now(), ref
+                    ):
+                        log.warning(
+                            "delivery #%s: sent after its lease was taken over", delivery.id
+                        )
+                return
+            except DBAPIError as error:
+                if loop.time() + wait > deadline:
+                    raise
+                log.warning(
+                    "delivery #%s was sent but recording it failed (%s): again in %.2f s",
+                    delivery.id,
+                    error.orig,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, RECORD_MAX_WAIT)
 
     async def _failed(self, delivery: Delivery, sub: Subscription, verdict: Verdict) -> bool:
         now = self.clock.now()

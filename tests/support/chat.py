@@ -157,6 +157,7 @@ async def open_chat(db: Database) -> AsyncIterator[Chat]:
     dispatcher = Dispatcher(db, clock)
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     discord_fake = FakeDiscord()
+    discord_fake.posts.clock = lambda: clock.now().timestamp()  # nonces expire in test time
     await discord_fake.start()
     discord_bot = DiscordFrontEnd(
         discord_world.discord_settings(discord_fake, discord_curator_ids=DISCORD_CURATOR),

@@ -34,7 +34,7 @@ class ChannelMessages:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.latency = 0.0  # seconds between creating a message and answering its POST
-        self.nonce_window = 120.0  # Discord says "the past few minutes"
+        self.nonce_window = 300.0  # Discord says "the past few minutes"
         self.nonce_hits: list[NonceHit] = []
         self.answering = 0  # messages created whose answer has not been sent yet
         self._by_channel: dict[str, list[Posted]] = {}

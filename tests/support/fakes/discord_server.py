@@ -61,6 +61,7 @@ class FakeDiscord:
         self._forbidden: set[str] = set()
         self.webhooks = InteractionEndpoints(self.app_id, self.bot_user)
         self._uploads: dict[str, bytes] = {}
+        self._after_post: list[int | None] = []  # faults after a message exists, in order
         self._runner: web.AppRunner | None = None
         self.root = ""
 
@@ -138,6 +139,11 @@ class FakeDiscord:
     ) -> None:
         """Answer the next `n` REST requests (whose path contains `path`) with `status`."""
         self.limits.faults.append(Fault(status, n, path, retry_after, is_global))
+
+    def fail_after_posting(self, status: int | None = 503, n: int = 1) -> None:
+        """The next `n` messages are created, then answered with `status` instead of the
+        message (None: the connection drops): the sender cannot know its message went out."""
+        self._after_post.extend([status] * n)
 
     def messages(self, channel_id: str) -> list[Posted]:
         """What the bot posted in a channel (POST /channels/{id}/messages), oldest first."""
@@ -305,4 +311,10 @@ class FakeDiscord:
         message = await self.posts.post(
             channel_id, request[BODY], request[FILES], root=self.root, author=self.bot_user
         )
+        if self._after_post:
+            status = self._after_post.pop(0)
+            if status is None and request.transport is not None:
+                request.transport.abort()  # the answer never comes back
+                return web.Response()
+            return json_response({"message": "upstream failure", "code": 0}, status=status or 503)
         return json_response(message.payload)
