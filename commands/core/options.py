@@ -13,13 +13,20 @@ from urllib.parse import urlsplit
 from commands.core.countries import country_code
 from commands.core.errors import UserError
 from commands.core.registry import Option, OptionType
+from storage.limits import INTEGER_MAX, NAME_LENGTH, SOURCE_LENGTH, TEXT_LENGTH
+from storage.names import normalize
 
-MAX_STRING = 100
-MAX_TEXT = 1000
-MAX_SOURCE = 500
+MAX_STRING = NAME_LENGTH
+MAX_TEXT = TEXT_LENGTH
+MAX_SOURCE = SOURCE_LENGTH
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\n\t\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Numbers are written in ASCII digits only: `1_0` and full-width `１０` are refused everywhere.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 _DANGEROUS_SCHEME = re.compile(r"^\s*(javascript|data|file|vbscript|mailto|ftp|about):", re.I)
 # An http(s) URL whose host `urlsplit` takes as it stands (no space, bracket or non-ASCII):
 # accepted without splitting it, as an import checks tens of thousands of them.
@@ -103,41 +110,98 @@ def parse_window(text: str) -> Window:
     return Window(start.day, end.last_day)
 
 
-def _text(name: str, raw: Any, limit: int) -> str:
+def max_length(option: Option) -> int:
+    """The most characters an option takes: its own limit, else its type's (the columns')."""
+    if option.max_length is not None:
+        return option.max_length
+    return {OptionType.TEXT: MAX_TEXT, OptionType.SOURCE: MAX_SOURCE}.get(option.type, MAX_STRING)
+
+
+def _text(name: str, raw: Any, limit: int, one_line: bool = True) -> str:
     value = str(raw).strip()
     if not value:
         raise UserError(f"`{name}` is empty: give a value.")
     if len(value) > limit:
         raise UserError(f"`{name}` is {len(value)} characters long; the limit is {limit}.")
-    if _CONTROL.search(value):
-        raise UserError(f"`{name}` contains control characters; use plain text.")
+    if _CONTROL.search(value) or (one_line and _LINE_BREAK.search(value)):
+        what = "control characters or line breaks" if one_line else "control characters"
+        raise UserError(f"`{name}` contains {what}; use plain text.")
+    if _SURROGATE.search(value):
+        raise UserError(f"`{name}` contains broken characters (lone surrogates); retype it.")
     return value
 
 
-def _number(option: Option, raw: Any) -> float:
-    try:
+def _name(name: str, raw: Any, limit: int) -> str:
+    """A short text that may be a name: its matching key (see storage.names) fits too."""
+    value = _text(name, raw, limit)
+    key = len(normalize(value))
+    if key > limit:
+        raise UserError(
+            f"`{name}` is {key} characters long once written out (a ligature such as ﬃ "
+            f"counts as its letters); the limit is {limit}."
+        )
+    return value
+
+
+def _shown(raw: Any) -> str:
+    text = str(raw).strip()
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def parse_number(raw: Any, name: str, low: float | None = None, high: float | None = None) -> float:
+    """A finite number in plain digits (`74.4`, `-1`, `1e3`); `1_0` and `１０` are refused."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
         value = float(raw)
-    except (TypeError, ValueError):
-        raise UserError(f"`{option.name}` must be a number such as 74.4, not `{raw}`.") from None
+    elif _NUMBER.fullmatch(text := str(raw).strip()):
+        value = float(text)
+    elif text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        value = math.nan
+    else:
+        raise UserError(
+            f"`{name}` must be a number such as 74.4, not `{_shown(raw)}`: "
+            "write it with the digits 0-9 and a dot."
+        )
     if not math.isfinite(value):
-        raise UserError(f"`{option.name}` must be a finite number such as 74.4, not `{raw}`.")
-    _check_range(option, value)
+        raise UserError(f"`{name}` must be a finite number such as 74.4, not `{_shown(raw)}`.")
+    check_range(name, value, low, high, raw)
     return value
 
 
-def _integer(option: Option, raw: Any) -> int:
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise UserError(f"`{option.name}` must be a whole number such as 5, not `{raw}`.") from None
-    _check_range(option, value)
+def parse_integer(raw: Any, name: str, low: float | None = None, high: float | None = None) -> int:
+    """A whole number in plain digits within what a column holds (at most 2^31 - 1 either way)."""
+    low = -INTEGER_MAX if low is None else low
+    high = INTEGER_MAX if high is None else high
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif _INTEGER.fullmatch(text := str(raw).strip()) and len(text) <= 20:
+        value = int(text)
+    elif _INTEGER.fullmatch(text):
+        value = INTEGER_MAX + 1 if not text.startswith("-") else -INTEGER_MAX - 1
+    else:
+        raise UserError(
+            f"`{name}` must be a whole number such as 5, not `{_shown(raw)}`: "
+            "write it with the digits 0-9."
+        )
+    check_range(name, value, low, high, raw)
     return value
 
 
-def _check_range(option: Option, value: float) -> None:
-    low, high = option.min_value, option.max_value
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise UserError(f"`{option.name}` must be between {low:g} and {high:g}, not {value:g}.")
+def check_range(
+    name: str, value: float, low: float | None, high: float | None, raw: Any = None
+) -> None:
+    """Refuse a value outside [low, high], saying the bound (either may be missing)."""
+    if (low is None or value >= low) and (high is None or value <= high):
+        return
+    shown = _shown(value if raw is None else raw)
+    if low is not None and high is not None:
+        bounds = f"between {_bound(low)} and {_bound(high)}"
+    else:
+        bounds = f"at least {_bound(low)}" if low is not None else f"at most {_bound(high)}"
+    raise UserError(f"`{name}` must be {bounds}, not {shown}.")
+
+
+def _bound(value: float | None) -> str:
+    return str(int(value)) if value is not None and value == int(value) else f"{value:g}"
 
 
 def _boolean(option: Option, raw: Any) -> bool:
@@ -153,7 +217,7 @@ def _boolean(option: Option, raw: Any) -> bool:
 
 def parse_source(raw: Any, name: str = "source") -> str:
     """An http(s) URL or a plain citation; other URL schemes are refused."""
-    value = _text(name, raw, MAX_SOURCE)
+    value = _text(name, raw, MAX_SOURCE, one_line=False)
     if value.isascii() and _PLAIN_WEB_URL.match(value):
         return value
     if "://" in value or _DANGEROUS_SCHEME.match(value):
@@ -190,13 +254,13 @@ def convert(option: Option, raw: Any) -> Any:
         return _choice(option, raw)
     kind = option.type
     if kind is OptionType.STRING:
-        return _text(option.name, raw, MAX_STRING)
+        return _name(option.name, raw, max_length(option))
     if kind is OptionType.TEXT:
-        return _text(option.name, raw, MAX_TEXT)
+        return _text(option.name, raw, max_length(option), one_line=False)
     if kind is OptionType.NUMBER:
-        return _number(option, raw)
+        return parse_number(raw, option.name, option.min_value, option.max_value)
     if kind is OptionType.INTEGER:
-        return _integer(option, raw)
+        return parse_integer(raw, option.name, option.min_value, option.max_value)
     if kind is OptionType.BOOLEAN:
         return _boolean(option, raw)
     if kind is OptionType.DATE:

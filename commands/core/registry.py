@@ -60,6 +60,7 @@ class Option:
     autocomplete: Autocomplete | None = None
     min_value: float | None = None
     max_value: float | None = None
+    max_length: int | None = None  # text options: None takes the type's (options.max_length)
 
 
 @dataclass(frozen=True)

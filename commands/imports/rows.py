@@ -16,6 +16,7 @@ from commands.core.options import PartialDate, convert
 from commands.core.registry import Option, OptionType
 from commands.imports.formats.base import BenchmarkSpec
 from commands.slash.admin.data import MODEL_FIELDS
+from storage.limits import UNIT_LENGTH
 from storage.names import normalize
 
 _ADMIN = {o.name: o for o in MODEL_FIELDS}
@@ -94,7 +95,7 @@ WEIGHTS = Column(replace(_ADMIN["weights"], description=""))
 PARAMS = Column(replace(_ADMIN["params"], description=""))
 CONTEXT = Column(replace(_ADMIN["context"], description=""))
 MODEL_SOURCE = Column(Option("model_source", "", OptionType.SOURCE))
-UNIT = Column(Option("benchmark_unit", "", OptionType.STRING))
+UNIT = Column(Option("benchmark_unit", "", OptionType.STRING, max_length=UNIT_LENGTH))
 HIGHER = Column(Option("benchmark_higher_is_better", "", OptionType.BOOLEAN))
 LOWEST = Column(Option("benchmark_min", "", OptionType.NUMBER))
 HIGHEST = Column(Option("benchmark_max", "", OptionType.NUMBER))

@@ -25,7 +25,7 @@ from commands.analysis.schedules import (
 from commands.core.caller import Caller, Platform
 from commands.core.errors import UserError
 from commands.core.lookup import resolve_benchmark, resolve_model, resolve_organization
-from commands.core.options import parse_country
+from commands.core.options import parse_country, parse_integer
 from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
 from commands.core.reply import Field, Reply
 from storage.engine.db import Database
@@ -236,8 +236,8 @@ async def subscriptions(request: Request, db: Database) -> Reply:
 def event_number(text: str) -> int:
     """`45`, `#45`, `why 45` or `event #45` (Slack and the console type the word why too)."""
     words = [w for w in text.lower().replace("#", " ").split() if w not in ("why", "event")]
-    if len(words) == 1 and words[0].isdigit() and int(words[0]) > 0:
-        return int(words[0])
+    if len(words) == 1 and words[0].isascii() and words[0].isdigit():
+        return parse_integer(words[0], "why", 1)
     raise UserError(
         f"`{text}` is not an event number: write /subscriptions why 45 "
         "(the number is in each alert's footer)."

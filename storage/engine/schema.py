@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from storage.limits import NAME_LENGTH, UNIT_LENGTH
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that always comes back timezone-aware in UTC (SQLite keeps no zone)."""
@@ -56,7 +58,7 @@ organizations = Table(
     "organizations",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
+    Column("name", String(NAME_LENGTH), nullable=False, unique=True),
     Column("country", String(2), nullable=False),
     Column("source", Text, nullable=False, default=""),
 )
@@ -65,14 +67,14 @@ models = Table(
     "models",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
+    Column("name", String(NAME_LENGTH), nullable=False, unique=True),
     Column("org_id", Integer, ForeignKey("organizations.id"), nullable=False, index=True),
     Column("released", Date, nullable=True),
     Column("release_precision", String(7), nullable=True),  # day | month | quarter
     Column("params_b", Float, nullable=True),  # billions of parameters
     Column("context_tokens", Integer, nullable=True),
     Column("weights", String(6), nullable=True),  # open | closed
-    Column("licence", String(100), nullable=True),
+    Column("licence", String(NAME_LENGTH), nullable=True),
     Column("access", String(10), nullable=False, default="available"),
     Column("access_note", Text, nullable=True),
     Column("source", Text, nullable=False, default=""),
@@ -85,8 +87,8 @@ names = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("kind", String(12), nullable=False),  # model | organization | benchmark
-    Column("key", String(100), nullable=False),
-    Column("label", String(100), nullable=False),
+    Column("key", String(NAME_LENGTH), nullable=False),
+    Column("label", String(NAME_LENGTH), nullable=False),
     Column("entity_id", Integer, nullable=False),
     UniqueConstraint("kind", "key", name="uq_names_kind_key"),
     Index("ix_names_entity", "kind", "entity_id"),
@@ -96,9 +98,9 @@ benchmarks = Table(
     "benchmarks",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
+    Column("name", String(NAME_LENGTH), nullable=False, unique=True),
     Column("description", Text, nullable=False, default=""),
-    Column("unit", String(20), nullable=False, default="points"),
+    Column("unit", String(UNIT_LENGTH), nullable=False, default="points"),
     Column("higher_is_better", Boolean, nullable=False, default=True),
     Column("min_value", Float, nullable=True),
     Column("max_value", Float, nullable=True),
@@ -142,7 +144,7 @@ forecasts = Table(
     "forecasts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("who", String(100), nullable=False),
+    Column("who", String(NAME_LENGTH), nullable=False),
     Column("claim", Text, nullable=False),
     Column("said_on", Date, nullable=True),
     Column("source", Text, nullable=False),
@@ -175,10 +177,10 @@ events = Table(
     Column("kind", String(20), nullable=False),  # release|score|forecast|resolved|lead|access|news
     Column("at", UTCDateTime(), nullable=False, index=True),
     Column("summary", Text, nullable=False),
-    Column("model", String(100), nullable=True),
-    Column("organization", String(100), nullable=True),
+    Column("model", String(NAME_LENGTH), nullable=True),
+    Column("organization", String(NAME_LENGTH), nullable=True),
     Column("country", String(2), nullable=True),
-    Column("benchmark", String(100), nullable=True),
+    Column("benchmark", String(NAME_LENGTH), nullable=True),
     Column("batch", String(40), nullable=True),  # one bulk import shares a batch
     Column("payload", JSON, nullable=False, default=dict),
 )

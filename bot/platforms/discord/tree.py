@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from commands.core.options import MAX_SOURCE, MAX_STRING, MAX_TEXT
+from commands.core.options import max_length
 from commands.core.registry import Autocomplete, Command, Option, OptionType, Permission, Registry
 
 MAX_DESCRIPTION = 100  # Discord's limit for command and option descriptions
@@ -179,8 +179,7 @@ def _annotation(option: Option) -> Any:
         low = None if option.min_value is None else number(option.min_value)
         high = None if option.max_value is None else number(option.max_value)
         return app_commands.Range[number, low, high]
-    limit = {OptionType.TEXT: MAX_TEXT, OptionType.SOURCE: MAX_SOURCE}.get(kind, MAX_STRING)
-    return app_commands.Range[str, None, limit]
+    return app_commands.Range[str, None, max_length(option)]
 
 
 def _python_name(option: Option, index: int) -> str:

@@ -15,6 +15,7 @@ from storage import names
 from storage.benchmarks import add_benchmark
 from storage.changes import Change
 from storage.engine.db import Database
+from storage.limits import UNIT_LENGTH
 from storage.models import add_model, edit_model
 from storage.organizations import add_organization
 from storage.rows import ScoreRow
@@ -159,7 +160,7 @@ async def model_edit(request: Request, db: Database) -> Reply:
     options=(
         Option("name", "The benchmark's name", required=True),
         Option("description", "What it measures", type=OptionType.TEXT),
-        Option("unit", "Unit of its scores (default: points)"),
+        Option("unit", "Unit of its scores (default: points)", max_length=UNIT_LENGTH),
         Option(
             "higher_is_better",
             "Whether a higher score is better (default yes)",
