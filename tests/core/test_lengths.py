@@ -17,7 +17,8 @@ from commands.core.options import max_length
 from commands.core.registry import OptionType
 from storage.engine.db import Database
 from storage.engine.setup import prepare
-from tests.conftest import NOW, snapshot
+from tests.support.database import snapshot
+from tests.support.world import NOW
 
 URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
 needs_postgres = pytest.mark.skipif(not URL, reason="RACEWATCH_TEST_POSTGRES_URL is not set")

@@ -8,9 +8,16 @@ from commands.core.catalog import REGISTRY
 from commands.core.options import convert
 from commands.core.registry import OptionType
 from storage.engine.db import Database
-from tests.conftest import Ask, snapshot
+from tests.support.database import snapshot
+from tests.support.world import Ask
 
-MANAGER = Caller(Platform.SLACK, "U1", "manager", "T1", "C1", is_channel_manager=True)
+MANAGER = Caller(
+    platform=Platform.SLACK,
+    user_id="U1",
+    workspace_id="T1",
+    channel_id="C1",
+    is_channel_manager=True,
+)
 SCORE = "/admin score add GLM-5.2 FrontierSWE {} source:https://e.org/a"
 
 
