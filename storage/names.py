@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from confusable_homoglyphs.confusables import confusables_data
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,11 +19,73 @@ KINDS: dict[str, Table] = {
     "benchmark": schema.benchmarks,
 }
 _IGNORED = re.compile(r"[\s\-_.·/]+")
+# Characters that show nothing: every format character (Unicode category Cf: zero-width
+# spaces and joiners, bidirectional controls, the BOM, tags), the combining grapheme
+# joiner, variation selectors and the Hangul fillers. tests/core/test_names.py checks it.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef]"
+)
+
+
+# A look-alike's ASCII prototype (Cyrillic `М` -> `M`, full-width `Ｇ` -> `G`, `I` and `l` ->
+# `1`) from Unicode's confusables (TR39) as the confusable-homoglyphs package ships them.
+def _prototypes() -> dict[int, str]:
+    parent: dict[str, str] = {}
+
+    def root(char: str) -> str:
+        while parent.setdefault(char, char) != char:
+            char = parent[char]
+        return char
+
+    for char, found in confusables_data.items():
+        for other in (f["c"] for f in found):
+            if len(char) == 1 and len(other) == 1:
+                a, b = sorted((root(char), root(other)), key=lambda c: (not c.isascii(), c))
+                parent[b] = a  # the group's root: its smallest ASCII character, if any
+    table = {ord(c): r for c in parent if (r := root(c)) != c and r.isascii()}
+    return table
+
+
+_PROTOTYPE = _prototypes()
+
+
+def visible(text: str) -> str:
+    """The text without the characters that show nothing (see INVISIBLE)."""
+    return INVISIBLE.sub("", text)
 
 
 def normalize(text: str) -> str:
-    """The forgiving key of a name: case, spaces, hyphens, dots and underscores ignored."""
-    return _IGNORED.sub("", unicodedata.normalize("NFKC", text).casefold())
+    """The forgiving key of a name: NFKC, case, invisible characters, spaces, hyphens, dots
+    and underscores ignored."""
+    return _IGNORED.sub("", visible(unicodedata.normalize("NFKC", text)).casefold())
+
+
+def skeleton(text: str) -> str:
+    """What a name looks like: look-alike characters read as their ASCII prototypes, then
+    normalized; two names with one skeleton are told apart only by confusable characters."""
+    plain = visible(unicodedata.normalize("NFKC", text)).translate(_PROTOTYPE)
+    return normalize(plain.casefold().translate(_PROTOTYPE))
+
+
+async def lookalike(
+    conn: AsyncConnection, kind: str, label: str, entity_id: int | None = None
+) -> str | None:
+    """The canonical name of another entity whose name or alias `label` is, or looks like."""
+    key, shape = normalize(label), skeleton(label)
+    names, table = schema.names, KINDS[kind]
+    query = (
+        select(names.c.label, names.c.key, names.c.entity_id, table.c.name)
+        .join(table, table.c.id == names.c.entity_id)
+        .where(names.c.kind == kind)
+    )
+    for other, other_key, other_id, canonical in await conn.execute(query):
+        if other_id != entity_id and (other_key == key or skeleton(other) == shape):
+            return str(canonical)
+    return None
 
 
 async def lookup(conn: AsyncConnection, kind: str, text: str) -> int | None:
@@ -59,12 +122,15 @@ async def prefixed(conn: AsyncConnection, kind: str, typed: str, limit: int) -> 
 
 
 async def add_name(change: Change, kind: str, label: str, entity_id: int) -> None:
-    """Let `label` stand for an entity; a name already taken by another entity is refused."""
+    """Let `label` stand for an entity; a name another entity has, or one that only looks
+    like it (invisible or confusable characters), is refused."""
     taken = await lookup(change.conn, kind, label)
     if taken == entity_id:
         return
-    if taken is not None:
-        raise NameTakenError(f"the {kind} name {label!r} is already taken")
+    if existing := await lookalike(change.conn, kind, label, entity_id):
+        raise NameTakenError(
+            existing, f"the {kind} name {label!r} is {existing}'s or looks like it"
+        )
     await change.insert(
         schema.names,
         {"kind": kind, "key": normalize(label), "label": label, "entity_id": entity_id},
@@ -72,7 +138,11 @@ async def add_name(change: Change, kind: str, label: str, entity_id: int) -> Non
 
 
 class NameTakenError(ValueError):
-    """A name or alias that already belongs to another entity of the same kind."""
+    """A name or alias that already belongs to (or looks like) another entity of the kind."""
+
+    def __init__(self, existing: str, message: str) -> None:
+        super().__init__(message)
+        self.existing = existing
 
 
 ALIASES = Query(

@@ -75,3 +75,21 @@ async def suggest(conn: AsyncConnection, kind: str, typed: str, limit: int = 25)
     if len(found) < limit and typed.strip():
         found += [n for n in await closest(conn, kind, typed, limit) if n not in found]
     return found[:limit]
+
+
+async def refuse_existing(
+    conn: AsyncConnection, kind: str, name: str, entity_id: int | None = None
+) -> None:
+    """Refuse a new name that another entity has already, or that only looks like one of its
+    names (invisible or confusable characters), naming that entity."""
+    existing = await names.lookalike(conn, kind, name, entity_id)
+    if existing is None:
+        return
+    how = (
+        ""
+        if name == existing
+        else f" (`{name}` differs from it only by case, spacing, invisible or look-alike "
+        "characters)"
+    )
+    edit = f"; use /admin {kind} edit to change it" if kind == "model" else ""
+    raise UserError(f"The {kind} {existing} already exists{how}{edit}.")

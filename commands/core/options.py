@@ -14,7 +14,7 @@ from commands.core.countries import country_code
 from commands.core.errors import UserError
 from commands.core.registry import Option, OptionType
 from storage.limits import INTEGER_MAX, NAME_LENGTH, SOURCE_LENGTH, TEXT_LENGTH
-from storage.names import normalize
+from storage.names import normalize, visible
 
 MAX_STRING = NAME_LENGTH
 MAX_TEXT = TEXT_LENGTH
@@ -132,8 +132,9 @@ def _text(name: str, raw: Any, limit: int, one_line: bool = True) -> str:
 
 
 def _name(name: str, raw: Any, limit: int) -> str:
-    """A short text that may be a name: its matching key (see storage.names) fits too."""
-    value = _text(name, raw, limit)
+    """A short text that may be a name, without invisible characters (zero-width, bidi
+    controls); its matching key (see storage.names) fits the column too."""
+    value = _text(name, visible(str(raw)), limit)
     key = len(normalize(value))
     if key > limit:
         raise UserError(

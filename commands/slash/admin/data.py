@@ -7,7 +7,12 @@ from typing import Any
 from commands.analysis import phrases
 from commands.core.curation import record_score
 from commands.core.errors import UserError
-from commands.core.lookup import resolve_benchmark, resolve_model, resolve_organization
+from commands.core.lookup import (
+    refuse_existing,
+    resolve_benchmark,
+    resolve_model,
+    resolve_organization,
+)
 from commands.core.options import PartialDate
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Permission, Request
 from commands.core.reply import Reply
@@ -53,6 +58,7 @@ async def _model_values(change: Change, request: Request) -> dict[str, Any]:
         org_id = await names.lookup(change.conn, "organization", org_name)
         country = request.get("country")
         if org_id is None:
+            await refuse_existing(change.conn, "organization", org_name)
             if country is None:
                 raise UserError(
                     f"`{org_name}` is a new organization: give its country too, "
@@ -88,8 +94,11 @@ async def _add_names(change: Change, kind: str, labels: tuple[str, ...], entity_
             raise UserError(f"`{label}` has no letters or digits; give a real name.")
         try:
             await names.add_name(change, kind, label, entity_id)
-        except names.NameTakenError:
-            raise UserError(f"The name `{label}` already belongs to another {kind}.") from None
+        except names.NameTakenError as taken:
+            raise UserError(
+                f"The name `{label}` already belongs to the {kind} {taken.existing}, "
+                "or looks just like one of its names."
+            ) from None
 
 
 @REGISTRY.command(
@@ -108,10 +117,7 @@ async def model_add(request: Request, db: Database) -> Reply:
     if not names.normalize(name):
         raise UserError(f"`{name}` has no letters or digits; give a real model name.")
     async with db.write(request.caller.actor, f"model add {name}", request.now) as change:
-        if await names.lookup(change.conn, "model", name) is not None:
-            raise UserError(
-                f"{name} already exists (see /model {name}); use /admin model edit to change it."
-            )
+        await refuse_existing(change.conn, "model", name)
         values = await _model_values(change, request)
         if "org_id" not in values:
             raise UserError('A new model needs its organization: org:"Moonshot AI" country:CN')
@@ -182,8 +188,7 @@ async def benchmark_add(request: Request, db: Database) -> Reply:
     if not names.normalize(name):
         raise UserError(f"`{name}` has no letters or digits; give a real benchmark name.")
     async with db.write(request.caller.actor, f"benchmark add {name}", request.now) as change:
-        if await names.lookup(change.conn, "benchmark", name) is not None:
-            raise UserError(f"The benchmark {name} already exists.")
+        await refuse_existing(change.conn, "benchmark", name)
         await add_benchmark(
             change,
             {
