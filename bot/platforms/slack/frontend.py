@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import Settings
+from bot.platforms.slack.guard import refuse_unreadable
 from bot.platforms.slack.handlers import register_commands
 from bot.platforms.slack.roles import WorkspaceRoles
 from bot.platforms.slack.sending import error_code, post_reply, retry_handlers
@@ -87,7 +88,9 @@ class SlackFrontEnd:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack: connected in Socket Mode with %d commands", len(self.commands))
             return
-        runner = web.AppRunner(self.app.web_app(path=EVENTS_PATH), access_log=None)
+        web_app = self.app.web_app(path=EVENTS_PATH)
+        web_app.middlewares.append(refuse_unreadable)
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.settings.slack_host, self.settings.slack_port)
         await site.start()
