@@ -54,9 +54,11 @@ async def test_an_unreadable_request_is_refused_and_runs_nothing(
     before, calls = await snapshot(db), len(fake_slack.state.calls)
     headers = _signed(body, str(int(time.time())) if stamp is None else stamp)
     with caplog.at_level(logging.WARNING):
-        async with aiohttp.ClientSession() as session:
-            async with session.post(front.listen_url, data=body, headers=headers) as response:
-                assert response.status == status, await response.text()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(front.listen_url, data=body, headers=headers) as response,
+        ):
+            assert response.status == status, await response.text()
     assert await snapshot(db) == before
     assert len(fake_slack.state.calls) == calls
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
