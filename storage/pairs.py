@@ -48,7 +48,8 @@ class Pairing(NamedTuple):
         return self.a - self.b if self.higher_is_better else self.b - self.a
 
 
-Rivals = dict[tuple[int, str], list[tuple[str, date | None, float]]]
+# (name, release day, score, release precision) of the models that can set a lag
+Rivals = dict[tuple[int, str], list[tuple[str, date | None, float, str]]]
 KEY_A, KEY_B = bindparam("key_a", type_=String), bindparam("key_b", type_=String)
 
 MODELS_BY_KEY = Query(
@@ -140,6 +141,7 @@ def _pairings_with_rivals() -> Query:
             m.c.name,
             rival.c.released,
             rival.c.value,
+            m.c.release_precision,
         )
         .select_from(pair)
         .outerjoin(rival, _reaches(rival, pair))
@@ -175,13 +177,14 @@ async def compare(conn: AsyncConnection, name_a: str, name_b: str) -> Comparison
     width = len(MODEL_COLUMNS)
     pairings: dict[int, Pairing] = {}
     rivals: Rivals = {}
-    for benchmark_id, benchmark, higher, value_a, value_b, leader, rival, day, value in rows:
+    for benchmark_id, benchmark, higher, value_a, value_b, leader, rival, day, value, how in rows:
         if benchmark_id not in pairings:
             pairings[benchmark_id] = Pairing(
                 benchmark_id, benchmark, bool(higher), value_a, value_b
             )
         if rival is not None:
-            rivals.setdefault((benchmark_id, leader), []).append((rival, to_date(day), value))
+            found = (rival, to_date(day), value, how or "day")
+            rivals.setdefault((benchmark_id, leader), []).append(found)
     return Comparison(
         {row[width]: model_row(row[:width]) for row in models},
         sorted(pairings.values(), key=lambda p: p.benchmark),

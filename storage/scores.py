@@ -16,10 +16,14 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage.changes import Change
 from storage.engine import schema
 from storage.engine.query import NO_LIMIT, Query, to_date
+from storage.figures import figure
 from storage.rows import ScoreRow, Standing
 
 s, m, o, b = schema.scores, schema.models, schema.organizations, schema.benchmarks
@@ -90,6 +94,31 @@ async def model_scores(
     ]
 
 
+class byte_order(FunctionElement[str]):
+    """A text compared by code point on every database (PostgreSQL's may follow a locale)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(byte_order)
+def _byte_order(element: byte_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))  # SQLite compares bytes (BINARY)
+
+
+@compiles(byte_order, "postgresql")
+def _byte_order_postgresql(element: byte_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "C"'
+
+
+def tie_order(value: Any, higher_is_better: bool, released: Any, name: Any) -> tuple[Any, ...]:
+    """The one ranking order, the same on SQLite and PostgreSQL and in `frontier.best`: best
+    score first; among equal scores the earlier release, dated before undated; then the name
+    by code point."""
+    best = value.desc() if higher_is_better else value.asc()
+    return best, released.is_(None), released.asc(), byte_order(name)
+
+
 def _standings(higher_is_better: bool) -> Query:
     """Current scores on a benchmark, best first, with optional filters as parameters."""
     value = s.c.value
@@ -116,7 +145,7 @@ def _standings(higher_is_better: bool) -> Query:
             or_(bindparam("open_only", type_=Boolean).is_(False), m.c.weights == "open"),
             or_(reaching.is_(None), value >= reaching if higher_is_better else value <= reaching),
         )
-        .order_by(value.desc() if higher_is_better else value.asc(), m.c.released, m.c.name)
+        .order_by(*tie_order(value, higher_is_better, m.c.released, m.c.name))
         .limit(bindparam("limit", type_=Integer))
     )
 
@@ -200,7 +229,7 @@ async def add_score(
     await _mark_current(change, model_id, benchmark_id)
     await change.event(
         "score",
-        f"{names[0]} scored {value:g} on {names[3]}",
+        f"{names[0]} scored {figure(value)} on {names[3]}",
         model=names[0],
         organization=names[1],
         country=names[2],

@@ -7,12 +7,22 @@ by t_A - (first date X's frontier reached s); if X's frontier never reached s, A
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 DAYS_PER_MONTH = 30.44
+COARSENESS = {"day": 0, "month": 1, "quarter": 2}
+
+
+def period_end(day: date, precision: str) -> date:
+    """The last day of the month or quarter that starts on `day` (`day` itself if exact)."""
+    if precision not in ("month", "quarter"):
+        return day
+    end_month = day.month + (2 if precision == "quarter" else 0)
+    return date(day.year, end_month, calendar.monthrange(day.year, end_month)[1])
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,12 @@ class Entry:
     released: date | None
     value: float
     open_weights: bool = False
+    precision: str = "day"  # day | month | quarter: `released` is the period's first day
+
+    @property
+    def released_by(self) -> date | None:
+        """The last day the release may have happened on."""
+        return None if self.released is None else period_end(self.released, self.precision)
 
 
 @dataclass(frozen=True)
@@ -53,10 +69,20 @@ class Lag:
     reached_by: str | None = None
     reached_on: date | None = None
     undated: tuple[str, ...] = ()  # models whose missing release date limits the answer
+    own: bool = False  # `model` is of `rival` itself: compared with the rest of its country
+    least: int | None = None  # signed days (behind > 0) at the least and at the most, when
+    most: int | None = None  # a month- or quarter-precision date leaves a range
+    precision: str = "day"  # the coarsest precision among the dates the lag reads
+    reached_precision: str = "day"
 
     @property
     def months(self) -> float | None:
         return None if self.days is None else months(self.days)
+
+    @property
+    def exact(self) -> bool:
+        """Whether every date the lag reads is known to the day."""
+        return self.least == self.most
 
 
 def months(days: int) -> float:
@@ -108,6 +134,7 @@ def first_reached(steps: Sequence[Step], value: float, higher_is_better: bool) -
 def lag(entry: Entry, rivals: Iterable[Entry], rival_country: str, higher_is_better: bool) -> Lag:
     """How far `entry` is behind `rival_country`'s frontier (`rivals`: that country's entries)."""
     rivals = [r for r in rivals if r.model != entry.model]
+    own = entry.country == rival_country
     undated = tuple(
         sorted(
             r.model
@@ -115,15 +142,36 @@ def lag(entry: Entry, rivals: Iterable[Entry], rival_country: str, higher_is_bet
             if r.released is None and at_least(r.value, entry.value, higher_is_better)
         )
     )
-    if entry.released is None:
-        return Lag(entry.model, rival_country, LagStatus.UNKNOWN, undated=(entry.model,))
+    if entry.released is None or entry.released_by is None:
+        return Lag(entry.model, rival_country, LagStatus.UNKNOWN, undated=(entry.model,), own=own)
     step = first_reached(frontier(rivals, higher_is_better), entry.value, higher_is_better)
     if step is None:
         status = LagStatus.UNKNOWN if undated else LagStatus.LEADS
-        return Lag(entry.model, rival_country, status, undated=undated)
+        return Lag(entry.model, rival_country, status, undated=undated, own=own)
+    reaching = [
+        r
+        for r in rivals
+        if r.released is not None and at_least(r.value, entry.value, higher_is_better)
+    ]
+    first_end = min(r.released_by for r in reaching if r.released_by is not None)
+    maybe_first = [r for r in reaching if r.released is not None and r.released <= first_end]
+    coarsest = max([entry, *maybe_first], key=lambda e: COARSENESS.get(e.precision, 0))
+    reached = next((r.precision for r in reaching if r.model == step.model), "day")
     days = (entry.released - step.day).days
-    status = LagStatus.BEHIND if days >= 0 else LagStatus.AHEAD
-    return Lag(entry.model, rival_country, status, abs(days), step.model, step.day, undated)
+    return Lag(
+        entry.model,
+        rival_country,
+        LagStatus.BEHIND if days >= 0 else LagStatus.AHEAD,
+        abs(days),
+        step.model,
+        step.day,
+        undated,
+        own,
+        (entry.released - first_end).days,
+        (entry.released_by - step.day).days,
+        coarsest.precision,
+        reached,
+    )
 
 
 def best_by_country(entries: Iterable[Entry], higher_is_better: bool) -> dict[str, Entry]:

@@ -14,7 +14,7 @@ from storage.engine.db import Database
 from storage.names import normalize
 from storage.pairs import Comparison, Pairing, Rivals, compare
 from storage.rows import ModelRow
-from storage.scores import model_scores
+from storage.scores import model_scores, standings
 
 
 async def _models(
@@ -48,15 +48,35 @@ async def _only(
     return chosen
 
 
-def _lag_line(p: Pairing, a: ModelRow, b: ModelRow, rivals: Rivals) -> str | None:
+async def _lag_line(
+    conn: AsyncConnection, p: Pairing, a: ModelRow, b: ModelRow, rivals: Rivals
+) -> str | None:
     """The trailing model's lag behind the leading model's country on this benchmark."""
     if p.edge == 0:
-        return None
+        return None  # a tie is a tie: no one trails
     trailing, leader = (b, a) if p.edge > 0 else (a, b)
     value = p.b if p.edge > 0 else p.a
     found = rivals.get((p.benchmark_id, leader.country), [])
-    entries = [race.Entry(name, leader.country, day, score) for name, day, score in found]
-    entry = race.Entry(trailing.name, trailing.country, trailing.released, value)
+    entries = [
+        race.Entry(name, leader.country, day, score, False, how) for name, day, score, how in found
+    ]
+    if any(e.precision != "day" for e in entries if e.released is not None):
+        # a month or quarter: any model reaching the score may have been first
+        reaching = await standings(
+            conn,
+            p.benchmark_id,
+            country=leader.country,
+            reaching=value,
+            higher_is_better=p.higher_is_better,
+        )
+        entries = [phrases.entry(r) for r in reaching]
+    entry = race.Entry(
+        trailing.name,
+        trailing.country,
+        trailing.released,
+        value,
+        precision=trailing.release_precision or "day",
+    )
     lag = race.lag(entry, entries, leader.country, p.higher_is_better)
     return f"{p.benchmark}: {phrases.lag_sentence(lag)}"
 
@@ -65,13 +85,18 @@ def _summary(a: ModelRow, b: ModelRow, pairings: list[Pairing]) -> str:
     n = len(pairings)
     a_leads = sum(p.edge > 0 for p in pairings)
     b_leads = sum(p.edge < 0 for p in pairings)
-    mean = sum(p.edge for p in pairings) / n
+    mean = round(sum(p.edge for p in pairings) / n, 2)
     largest = max(pairings, key=lambda p: abs(p.edge))
     ahead = a.name if mean > 0 else b.name
+    level = f"in favour of {ahead}" if mean else "(level)"
+    widest = (
+        f"largest gap {phrases.score(abs(largest.edge))} on {largest.benchmark}"
+        if largest.edge
+        else "tied on every benchmark"
+    )
     return (
         f"{a.name} leads on {a_leads} of {n}, {b.name} on {b_leads} of {n}; "
-        f"mean gap {abs(mean):.1f} points in favour of {ahead}; largest gap "
-        f"{abs(largest.edge):.1f} on {largest.benchmark}."
+        f"mean gap {phrases.score(abs(mean))} points {level}; {widest}."
     )
 
 
@@ -82,7 +107,7 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
         p.benchmark,
         phrases.score(p.a),
         phrases.score(p.b),
-        f"{abs(p.edge):.1f}",
+        phrases.score(abs(p.edge)),
         phrases.percent(lead, trail).lstrip("+"),
         leader,
     )
@@ -106,13 +131,13 @@ async def gap(request: Request, db: Database) -> Reply:
         pairings, rivals = found.pairings, found.rivals
         if benchmark := request.get("benchmark"):
             pairings = await _only(conn, pairings, a, b, benchmark)
+        lags = [line for p in pairings if (line := await _lag_line(conn, p, a, b, rivals))]
     title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"
     if not pairings:
         return Reply(
             title=title,
             body=f"They have no benchmark in common yet. See /model {a.name} and /model {b.name}.",
         )
-    lags = [line for p in pairings if (line := _lag_line(p, a, b, rivals))]
     releases = f"{phrases.release_sentence(a)}; {phrases.release_sentence(b)}."
     if a.released and b.released:
         days = (b.released - a.released).days

@@ -25,28 +25,19 @@ def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[
     )
     leader = bests[0]
     rivals = [e for e in entries if e.country == leader.country]
+    tied = sum(e.value == leader.value for e in bests) > 1
     rows: list[tuple[str, ...]] = []
     for top in bests:
-        if top.country == leader.country:
-            behind, lag_text = "leads", ""
+        if top.value == leader.value:  # a tie is a tie: no lag, as /gap says
+            behind, lag_text = ("tie" if tied else "leads"), ""
         else:
-            behind = f"{abs(leader.value - top.value):.1f}"
+            behind = phrases.score(abs(leader.value - top.value))
             lag = race.lag(top, rivals, leader.country, hib)
-            lag_text = _lag_cell(lag)
+            lag_text = phrases.lag_cell(lag)
         rows.append(
             (bench.name, top.country, top.model, phrases.score(top.value), behind, lag_text)
         )
     return rows
-
-
-def _lag_cell(lag: race.Lag) -> str:
-    if lag.status is race.LagStatus.BEHIND:
-        return f"{lag.months} mo"
-    if lag.status is race.LagStatus.AHEAD:
-        return f"{lag.months} mo ahead"
-    if lag.status is race.LagStatus.LEADS:
-        return "never reached"
-    return f"unknown ({', '.join(lag.undated)} undated)"
 
 
 def _headline(bench: BenchmarkRow, entries: list[race.Entry]) -> tuple[str, str] | None:
@@ -63,8 +54,9 @@ def _headline(bench: BenchmarkRow, entries: list[race.Entry]) -> tuple[str, str]
     lag = race.lag(trail, rivals, lead.country, hib)
     return lead.country, (
         f"{bench.name}: {lead.country} leads {trail.country} by "
-        f"{abs(us.value - cn.value):.1f} points ({lead.model} {phrases.score(lead.value)} vs "
-        f"{trail.model} {phrases.score(trail.value)}); {phrases.lag_sentence(lag)}."
+        f"{phrases.score(abs(us.value - cn.value))} points "
+        f"({lead.model} {phrases.score(lead.value)} vs {trail.model} "
+        f"{phrases.score(trail.value)}); {phrases.lag_sentence(lag)}."
     )
 
 

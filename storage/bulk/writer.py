@@ -397,7 +397,7 @@ class PlanWriter:
             self.model_ids[m.key] = i
         org_id = self.org_ids.get
         rows = [
-            (m.name, org_id(m.org, m.org), *_model_facts(m), "available", m.source) for m in models
+            (m.name, org_id(m.org, m.org), *_model_facts(m), "unknown", m.source) for m in models
         ]
         await self._insert(schema.models, MODEL_COLUMNS, rows, ids)
         await self._names("model", [(m.key, m.name, m.id) for m in models])

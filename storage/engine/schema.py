@@ -75,7 +75,7 @@ models = Table(
     Column("context_tokens", Integer, nullable=True),
     Column("weights", String(6), nullable=True),  # open | closed
     Column("licence", String(NAME_LENGTH), nullable=True),
-    Column("access", String(10), nullable=False, default="available"),
+    Column("access", String(10), nullable=False, default="unknown"),  # until a source says
     Column("access_note", Text, nullable=True),
     Column("source", Text, nullable=False, default=""),
 )

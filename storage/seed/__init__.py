@@ -76,7 +76,7 @@ async def _entities(change: Change, data: dict[str, Any], cite: dict[str, str]) 
         }
         await add_model(
             change,
-            {**values, "org_id": org.id, "access": "available", "source": cite[model["source"]]},
+            {**values, "org_id": org.id, "access": "unknown", "source": cite[model["source"]]},
             tuple(model.get("aliases", ())),
         )
     for bench in data["benchmarks"]:

@@ -19,7 +19,7 @@ async def test_gap_shows_every_shared_benchmark_with_both_scores_and_differences
     assert "Opus-4.8 on 3 of 3" in reply.body
     assert "largest gap 13.0 on SWE-Marathon" in reply.body
     # 0.7 + 2.9 + 13.0 = 16.6 / 3 = 5.53
-    assert "mean gap 5.5 points in favour of Opus-4.8" in reply.body
+    assert "mean gap 5.53 points in favour of Opus-4.8" in reply.body
     assert "GLM-5.2 released 2026-06-15" in reply.footer
     assert "release date of Opus-4.8 unknown" in reply.footer
 
@@ -57,7 +57,10 @@ async def test_gap_lag_is_set_by_the_first_rival_to_reach_the_trailing_score(ask
     assert "release date of Undated-US unknown" in text
     # Same country: the trailing model is not its own rival; Mid-US is the first other.
     text = (await ask("/gap Later-US Early-US")).plain_text()
-    assert "Early-US was 0.3 months ahead of US (Mid-US matched it only on 2026-01-20" in text
+    assert (
+        "Early-US was 0.3 months ahead of the rest of US (Mid-US matched it only on 2026-01-20"
+        in text
+    )
 
 
 async def test_unknown_model_suggests_the_closest_names(ask: Ask) -> None:

@@ -20,6 +20,7 @@ from storage import names
 from storage.benchmarks import add_benchmark
 from storage.changes import Change
 from storage.engine.db import Database
+from storage.figures import figure
 from storage.limits import UNIT_LENGTH
 from storage.models import add_model, edit_model
 from storage.organizations import add_organization
@@ -122,7 +123,7 @@ async def model_add(request: Request, db: Database) -> Reply:
         if "org_id" not in values:
             raise UserError('A new model needs its organization: org:"Moonshot AI" country:CN')
         model_id = await add_model(
-            change, {"name": name, "access": "available", "source": _source(request), **values}
+            change, {"name": name, "access": "unknown", "source": _source(request), **values}
         )
         await _add_names(change, "model", _aliases(request), model_id)
     return Reply(title=f"Added {name}", body=f"See /model {name}.")
@@ -257,8 +258,9 @@ async def score_add(request: Request, db: Database) -> Reply:
         else ""
     )
     replaced = replaced_sentence(before, request.get("value"), request.get("source"))
+    value = figure(request.get("value"))
     return Reply(
-        title=f"{verb[outcome.status]}: {model.name} {request.get('value'):g} on {bench.name}",
+        title=f"{verb[outcome.status]}: {model.name} {value} on {bench.name}",
         body=f"Reported {day.isoformat()} by {request.get('source')}.{replaced}{lead} "
         f"See /leaderboard {bench.name}.",
     )
