@@ -17,6 +17,7 @@ from commands.core.registry import Autocomplete, Command, Permission, Registry, 
 from commands.core.reply import Reply
 from commands.core.textsyntax import parse_options, resolve, split_line, usage
 from storage.engine.db import Database
+from storage.engine.unwritable import unwritable
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,10 @@ class Dispatcher:
             return await command.handler(request, self.db)
         except UserError as error:
             return Reply.error(error.message)
-        except Exception:
+        except Exception as error:
+            if (message := unwritable(error)) is not None:
+                log.error("/%s by %s: %s (%s)", command.name, caller.actor, message, error)
+                return Reply.error(message)
             incident = uuid.uuid4().hex[:8]
             log.exception("incident %s: /%s by %s failed", incident, command.name, caller.actor)
             return Reply.error(

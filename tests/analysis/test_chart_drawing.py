@@ -78,4 +78,4 @@ async def test_the_eci_chart_credits_epoch_and_its_labels_never_overlap(
     assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 for b in boxes)
     assert any(t.startswith("Data: Epoch AI, CC BY 4.0") for t in texts(figure))
     reply = await ask("/chart ECI", MEMBER)
-    assert "GPT-5.4 Pro 158.2 vs Kimi K2.5 148.0 (10.2 ECI)" in reply.body
+    assert "GPT-5.4 Pro 158.24 vs Kimi K2.5 148.02 (10.23 ECI)" in reply.body

@@ -1,5 +1,6 @@
 """Bad input gets a clear message saying how to write it, and writes nothing (SPEC §6)."""
 
+import shlex
 import string
 
 import pytest
@@ -143,6 +144,50 @@ LINES = st.lists(
 async def test_no_line_however_malformed_crashes_or_half_writes(
     dispatcher: Dispatcher, db: Database, line: str
 ) -> None:
+    before = await snapshot(db)
+    reply = await dispatcher.run_line(line, CONSOLE_CALLER)
+    assert "something went wrong" not in reply.body, (line, reply.body)
+    if reply.is_error:
+        assert await snapshot(db) == before, line
+
+
+ANY_CHARACTER = st.characters(exclude_categories=())  # every category, lone surrogates too
+NUMBERS = st.one_of(
+    st.integers(-(2**80), 2**80).map(str),
+    st.sampled_from(["2147483648", "-2147483649", "9223372036854775808", "1_0", "１０", "٣", "²"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+STARTS = st.sampled_from(
+    [
+        "/admin undo",
+        "/admin forecast resolve",
+        "/admin audit limit:",
+        "/leaderboard FrontierSWE limit:",
+        "/admin score add GLM-5.2 FrontierSWE",
+        "/admin score add GLM-5.2 FrontierSWE 50 source:https://e.org/a stderr:",
+        "/admin model add",
+        "/admin benchmark add",
+        "/admin benchmark add X unit:",
+        "/gap",
+        "/model",
+        "/subscriptions why",
+    ]
+)
+VALUES = st.one_of(
+    NUMBERS,
+    st.text(ANY_CHARACTER, max_size=20),
+    st.text(ANY_CHARACTER, min_size=95, max_size=1100),  # around and over every length limit
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(start=STARTS, values=st.lists(VALUES, min_size=1, max_size=3))
+async def test_numbers_any_character_and_overlong_values_are_refused_cleanly(
+    dispatcher: Dispatcher, db: Database, start: str, values: list[str]
+) -> None:
+    line = start + ("" if start.endswith(":") else " ") + " ".join(shlex.quote(v) for v in values)
     before = await snapshot(db)
     reply = await dispatcher.run_line(line, CONSOLE_CALLER)
     assert "something went wrong" not in reply.body, (line, reply.body)
