@@ -191,7 +191,7 @@ async def test_a_filtered_digest_as_docs_alerts_md_shows_it(chat: Chat) -> None:
         "Releases (1)",
         "• Kimi-K9 (Moonshot AI, CN) released 2027-03-21",
         "Scores (1)",
-        "• GLM-5.2 scored 76 on FrontierSWE",  # not GPT-5.5's: the filter drops OpenAI
+        "• GLM-5.2 scored 76.0 on FrontierSWE",  # not GPT-5.5's: the filter drops OpenAI
         "News (1)",
         "• Zhipu AI opens a lab in Paris",
         "The race now:",
