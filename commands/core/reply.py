@@ -86,3 +86,27 @@ def format_table(table: Table) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+PHONE_WIDTH = 56  # characters of a monospace table a phone shows without scrolling
+
+
+def footnotes(texts: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """Long cells (citations) as `[1]`, `[2]`... for a table, each distinct text once as a
+    numbered note to print under it, so the table stays within `PHONE_WIDTH`."""
+    numbers: dict[str, int] = {}
+    refs = [f"[{numbers.setdefault(text, len(numbers) + 1)}]" for text in texts]
+    return refs, tuple(f"[{n}] {text}" for text, n in numbers.items())
+
+
+def clip(text: str, width: int) -> str:
+    """A cell cut to `width` characters with an ellipsis, for names in narrow columns."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+WEIGHTS_KEY = "W: ◦ open weights, ● closed, ? unknown."
+
+
+def weights_mark(weights: str | None) -> str:
+    """One character for a model's weights, so a table of models stays phone-wide."""
+    return {"open": "◦", "closed": "●"}.get(weights or "", "?")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from commands.core.registry import REGISTRY, Option, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import Reply, Table, clip
 from storage.engine.db import Database
 from storage.forecasts import list_forecasts
 from storage.rows import ForecastRow
@@ -22,7 +22,20 @@ def standing(forecast: ForecastRow, today: date) -> str:
         return f"opens in {(forecast.window_from - today).days} days"
     if today <= forecast.window_to:
         return f"{(forecast.window_to - today).days} days left"
-    return f"window ended {(today - forecast.window_to).days} days ago; awaiting resolution"
+    return f"ended {(today - forecast.window_to).days} days ago, to resolve"
+
+
+def window_label(start: date, end: date) -> str:
+    """A window as short as it is exact: `2027-Q1`, `2026-11`, `2026-11..2026-12`, else days."""
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if not whole_months:
+        same_year = end.strftime("%m-%d") if end.year == start.year else end.isoformat()
+        return f"{start.isoformat()}..{same_year}"
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 3 and start.month % 3 == 1:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    first, last = start.strftime("%Y-%m"), end.strftime("%Y-%m")
+    return first if months == 1 else f"{first}..{last}"
 
 
 def _sources(found: list[ForecastRow]) -> tuple[str, ...]:
@@ -46,22 +59,25 @@ async def forecasts(request: Request, db: Database) -> Reply:
         return Reply(title="Forecasts", body="No forecasts match.")
     today = request.now.date()
     table = Table(
-        ("#", "Who", "Claim", "Said", "Window", "Status"),
+        ("#", "Who", "Window", "Status"),
         tuple(
             (
                 str(f.id),
-                f.who,
-                f.claim,
-                f.said_on.isoformat() if f.said_on else "?",
-                f"{f.window_from.isoformat()} to {f.window_to.isoformat()}",
+                clip(f.who, 14),
+                window_label(f.window_from, f.window_to),
                 standing(f, today),
             )
             for f in found
         ),
     )
+    claims = tuple(
+        f"#{f.id} {f.who} (said {f.said_on.isoformat() if f.said_on else 'on an unknown day'}): "
+        f"{f.claim}"
+        for f in found
+    )
     return Reply(
         title="Forecasts",
         table=table,
-        extra=_sources(found),
+        extra=(*claims, *_sources(found)),
         footer="Curators resolve a forecast with /admin forecast resolve ID status:hit.",
     )

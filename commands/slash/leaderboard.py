@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands.analysis import phrases
 from commands.core.lookup import resolve_benchmark
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import WEIGHTS_KEY, Reply, Table, clip, weights_mark
 from storage.engine.db import Database
 from storage.scores import standings
 
@@ -49,15 +49,15 @@ async def leaderboard(request: Request, db: Database) -> Reply:
     if not rows:
         return Reply(title=title, body="No scores match.")
     table = Table(
-        ("#", "Model", "Organization", "Country", "Weights", "Released", "Score"),
+        ("#", "Model", "Org", "CC", "W", "Released", "Score"),
         tuple(
             (
                 str(i),
-                r.model,
-                r.organization,
+                clip(r.model, 16),
+                clip(r.organization, 11),
                 r.country,
-                r.weights or "?",
-                phrases.released(r),
+                weights_mark(r.weights),
+                phrases.released(r) if r.released else "?",
                 phrases.score(r.value),
             )
             for i, r in enumerate(rows, 1)
@@ -67,5 +67,5 @@ async def leaderboard(request: Request, db: Database) -> Reply:
     return Reply(
         title=title,
         table=table,
-        footer=f"{bench.description} ({bench.unit}, {direction} is better).",
+        footer=f"{bench.description} ({bench.unit}, {direction} is better). " + WEIGHTS_KEY,
     )

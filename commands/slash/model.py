@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands.analysis import phrases
 from commands.core.lookup import resolve_model
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
-from commands.core.reply import Field, Reply, Table
+from commands.core.reply import Field, Reply, Table, footnotes
 from commands.feeds.credit import credit_lines
 from storage import names
 from storage.engine.db import Database
@@ -40,17 +40,13 @@ async def model(request: Request, db: Database) -> Reply:
         found = await resolve_model(conn, request.get("name"))
         scores = await model_scores(conn, found.id)
         aliases = [a for a in await names.aliases(conn, "model", found.id) if a != found.name]
+    refs, notes = footnotes([phrases.short_source(s.source) for s in scores])
     table = (
         Table(
             ("Benchmark", "Score", "Reported", "Source"),
             tuple(
-                (
-                    s.benchmark,
-                    phrases.score(s.value),
-                    s.reported_on.isoformat(),
-                    phrases.short_source(s.source),
-                )
-                for s in scores
+                (s.benchmark, phrases.score(s.value), s.reported_on.isoformat(), ref)
+                for s, ref in zip(scores, refs, strict=True)
             ),
         )
         if scores
@@ -66,5 +62,5 @@ async def model(request: Request, db: Database) -> Reply:
         fields=_fields(found),
         table=table,
         footer="Sources: " + " | ".join(dict.fromkeys(sources)),
-        extra=credit_lines(sources),
+        extra=(*notes, *credit_lines(sources)),
     )

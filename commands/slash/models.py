@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands.analysis import phrases
 from commands.core.lookup import resolve_organization
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import WEIGHTS_KEY, Reply, Table, clip, weights_mark
 from storage.engine.db import Database
 from storage.listings import models_where
 
@@ -49,12 +49,20 @@ async def models(request: Request, db: Database) -> Reply:
     if not found:
         return Reply(title=title, body="No models match.")
     table = Table(
-        ("Model", "Organization", "Country", "Released", "Weights"),
+        ("Model", "Org", "CC", "W", "Released"),
         tuple(
-            (m.name, m.organization, m.country, phrases.released(m), m.weights or "?")
+            (
+                clip(m.name, 18),
+                clip(m.organization, 12),
+                m.country,
+                weights_mark(m.weights),
+                phrases.released(m) if m.released else "?",
+            )
             for m in found[:SHOWN]
         ),
     )
     more = len(found) - SHOWN
-    footer = f"...and {more} more: narrow it with org, country or since." if more > 0 else ""
+    footer = WEIGHTS_KEY
+    if more > 0:
+        footer = f"...and {more} more: narrow it with org, country or since. {footer}"
     return Reply(title=f"{title}: {len(found)}", table=table, footer=footer)

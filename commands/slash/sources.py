@@ -7,7 +7,7 @@ from itertools import groupby
 from commands.analysis import phrases
 from commands.core.lookup import resolve_benchmark, resolve_model
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import Reply, Table, footnotes
 from commands.feeds.credit import credit_lines
 from storage.engine.db import Database
 from storage.news import model_news
@@ -47,19 +47,19 @@ async def sources(request: Request, db: Database) -> Reply:
         for _, pair in groupby(reports, key=lambda r: r.benchmark_id)
         if (w := disagreement(list(pair)))
     ]
+    refs, notes = footnotes([f"{r.source} (added by {r.added_by})" for r in reports])
     table = (
         Table(
-            ("Benchmark", "Score", "Reported", "Current", "Added by", "Source"),
+            ("Benchmark", "Score", "Reported", "Current", "Source"),
             tuple(
                 (
                     r.benchmark,
                     phrases.score(r.value),
                     r.reported_on.isoformat(),
                     "yes" if r.is_current else "no",
-                    r.added_by,
-                    r.source,
+                    ref,
                 )
-                for r in reports
+                for r, ref in zip(reports, refs, strict=True)
             ),
         )
         if reports
@@ -74,6 +74,7 @@ async def sources(request: Request, db: Database) -> Reply:
         body=body,
         table=table,
         extra=(
+            *notes,
             f"Model facts: {model.source}",
             *news_lines,
             *credit_lines([model.source, *(r.source for r in reports)]),

@@ -80,8 +80,9 @@ async def test_forecast_resolve_and_access(ask: Ask, db: Database) -> None:
     )
     forecasts = await ask("/forecasts open")
     assert forecasts.table is not None
-    number = next(r[0] for r in forecasts.table.rows if r[2] == "Chinese models reach Fable-level")
-    assert forecasts.table.rows[-1][4] == "2027-01-01 to 2027-03-31"
+    claim = next(c for c in forecasts.extra if c.endswith(": Chinese models reach Fable-level"))
+    number = claim.split()[0].removeprefix("#")
+    assert forecasts.table.rows[-1][2] == "2027-Q1"
     reply = await ask(f'/admin forecast resolve {number} missed note:"no" force')
     assert not reply.is_error
     again = await ask(f"/admin forecast resolve {number} hit")

@@ -101,7 +101,7 @@ async def test_leaderboard_filters(ask: Ask) -> None:
     assert [r[1] for r in reply.table.rows] == ["GLM-5.2"]
     reply = await ask("/leaderboard frontier-swe open-only limit:1")
     assert reply.table is not None
-    assert [(r[1], r[4]) for r in reply.table.rows] == [("GLM-5.2", "open")]
+    assert [(r[1], r[4]) for r in reply.table.rows] == [("GLM-5.2", "◦")]  # open weights
 
 
 async def test_model_card(ask: Ask) -> None:
@@ -138,7 +138,7 @@ async def test_sources_flag_disagreement(ask: Ask) -> None:
 async def test_forecasts_show_days_left(ask: Ask) -> None:
     reply = await ask("/forecasts open")
     assert reply.table is not None
-    by_who = {r[1]: r[5] for r in reply.table.rows}
+    by_who = {r[1]: r[3] for r in reply.table.rows}
     assert by_who["Teortaxes"] == "38 days left"  # 2026-11-23 -> 2026-12-31
     assert by_who["Elon Musk"] == "opens in 39 days"  # -> 2027-01-01
 
