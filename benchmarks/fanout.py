@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.config import Settings
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.workers.delivery import DeliveryWorker
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
@@ -77,7 +77,7 @@ async def subscribe_all(fake: FakeDiscord, dispatcher: Dispatcher, n: int) -> li
 async def fan_out(n: int, tuning: Tuning, workdir: Path) -> str:
     db = Database(f"sqlite:///{workdir}/fanout.db")
     await prepare(db)
-    alerts.install(db)
+    handlers.install(db)
     dispatcher = Dispatcher(db, SystemClock())
     fake = FakeDiscord(rate_limits=RateLimits(global_per_second=LIMIT_RPS))
     fake.limits.set_route_limit(" ".join(MESSAGES), 5, 5.0)

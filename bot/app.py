@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.platforms.console import console
 from bot.platforms.frontend import FrontEnd
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
 from commands.feeds.bundle import prepare_bundled
@@ -28,7 +28,7 @@ async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
     try:
         if await prepare_bundled(db, settings.bundled):
             log.info("new database: loaded the bundled dataset")
-        alerts.install(db)  # every write owes subscribed channels their alerts (the outbox)
+        handlers.install(db)  # inside every write: outbox rows, forecast resolution
         yield Dispatcher(db, SystemClock())
     finally:
         await db.close()

@@ -61,9 +61,9 @@ def _fail(message: str) -> int:
 
 @asynccontextmanager
 async def _database(settings: Settings, with_dataset: bool = True) -> AsyncIterator[Any]:
-    """The configured database, migrated (and filled when new), with alerts installed so
-    that subscribed channels hear of an import."""
-    from commands.alerts import instant as alerts
+    """The configured database, migrated (and filled when new), with the event handlers
+    installed so that subscribed channels hear of an import and forecasts resolve."""
+    from commands.alerts import handlers
     from commands.feeds.bundle import prepare_bundled
     from storage.engine.db import Database
     from storage.engine.setup import migrate
@@ -71,7 +71,7 @@ async def _database(settings: Settings, with_dataset: bool = True) -> AsyncItera
     db = Database(settings.database_url)
     try:
         await (prepare_bundled(db, settings.bundled) if with_dataset else migrate(db))
-        alerts.install(db)
+        handlers.install(db)
         yield db
     finally:
         await db.close()

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.engine import schema
 
 EventHook = Callable[["Change", int], Awaitable[None]]
+"""Runs inside the transaction that appended events (with the first one's id). Storage calls
+none of its own: the handlers are installed at start, in `commands/alerts/handlers.py`."""
 TABLES: dict[str, Table] = dict(schema.metadata.tables)
 FULL_AUDIT = 20_000  # audited rows up to which a change keeps every row's values
 DELETE_CHUNK = 500  # ids per DELETE ... WHERE id IN (...): under every driver's limit
@@ -171,7 +173,8 @@ class Change:
         batch: str | None = None,
         payload: Mapping[str, Any] | None = None,
     ) -> int:
-        """Append an event (history: never undone); hooks react in this same transaction."""
+        """Append an event (history: never undone); the event handlers react in this same
+        transaction."""
         result = await self.conn.execute(
             insert(schema.events).values(
                 kind=kind,
@@ -191,7 +194,7 @@ class Change:
 
     async def appended(self, event_ids: Sequence[int]) -> None:
         """Events now written in this transaction (by `event`, or a bulk writer's pages): the
-        hooks run once, with the first, and read the rest of its batch from there."""
+        event handlers run once, with the first, and read the rest of its batch from there."""
         if not event_ids:
             return
         self.event_ids.extend(event_ids)

@@ -18,7 +18,7 @@ e = schema.events
 @dataclass(frozen=True)
 class EventRow:
     id: int
-    kind: str  # release | score | forecast | resolved | lead | access | news
+    kind: str  # one of storage.subscriptions.TOPIC_KINDS (release, score, lead, ...)
     at: datetime
     summary: str
     model: str | None = None

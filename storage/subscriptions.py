@@ -17,6 +17,9 @@ from storage.names import normalize
 
 s = schema.subscriptions
 
+# Each event kind, by the topic a channel follows it by: plain data, since topics filter
+# events in SQL. How each kind and topic is said is `commands/alerts/kinds.py`
+# (tests/alerts/test_kinds.py fails when the two disagree).
 TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     "releases": ("release",),
     "scores": ("score",),

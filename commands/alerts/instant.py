@@ -2,7 +2,7 @@
 
 A score that changes the lead is one alert titled by the lead change; an import of
 thousands of rows is one summary. `delivery_reply` is what the delivery worker posts for
-an outbox row; `install` puts the event hooks (outbox, forecast conditions) on a database.
+an outbox row. What each kind of event is called comes from `commands.alerts.kinds`.
 """
 
 from __future__ import annotations
@@ -16,77 +16,17 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.alerts.digest import digest_reply
-from commands.alerts.resolution import check_conditions
-from commands.analysis import phrases
-from commands.core.reply import Field, Reply
-from storage.engine.db import Database
+from commands.alerts.kinds import KINDS, details, rank, title_of
+from commands.core.reply import Reply
 from storage.events import EventRow, batch_pages, events_by_id
-from storage.outbox.deliveries import Delivery, enqueue
+from storage.outbox.deliveries import Delivery
 from storage.subscriptions import Subscription, mismatch
 
-PRIORITY = ("lead", "resolved", "release", "access", "score", "forecast", "news")
-NOUNS = {
-    "lead": ("lead change", "lead changes"),
-    "resolved": ("forecast resolved", "forecasts resolved"),
-    "release": ("model", "models"),
-    "access": ("access change", "access changes"),
-    "score": ("score", "scores"),
-    "forecast": ("forecast", "forecasts"),
-    "news": ("news item", "news items"),
-}
 SHOWN = {"condensed": 5, "full": 20}
 
 
-def install(db: Database) -> None:
-    """Every event written through `db` owes matching channels a message and may resolve a
-    forecast; both happen inside the event's own transaction."""
-    for hook in (enqueue, check_conditions):
-        if hook not in db.event_hooks:
-            db.on_event(hook)
-
-
-def _rank(event: EventRow) -> int:
-    return PRIORITY.index(event.kind) if event.kind in PRIORITY else len(PRIORITY)
-
-
 def _order(event: EventRow) -> tuple[int, int]:
-    return _rank(event), event.id
-
-
-def title_of(event: EventRow) -> str:
-    kind, model, bench = event.kind, event.model or "", event.benchmark or ""
-    titles = {
-        "lead": f"Lead change on {bench}",
-        "resolved": "Forecast resolved",
-        "release": f"New model: {model}",
-        "access": f"Access change: {model}",
-        "score": f"New score: {model} on {bench}",
-        "forecast": "New forecast",
-        "news": "News",
-    }
-    return titles.get(kind, kind.title())
-
-
-def details(event: EventRow) -> tuple[Field, ...]:
-    """The full format's fields: what the event's payload says beyond its summary."""
-    p = event.payload
-    fields: list[Field] = []
-    if event.kind == "lead":
-        fields += [Field("From", str(p.get("from", "?"))), Field("To", str(p.get("to", "?")))]
-    if event.kind == "score" and "value" in p:
-        fields.append(Field("Score", phrases.score(float(p["value"]))))
-        fields.append(Field("Reported", str(p.get("reported_on", "?"))))
-        fields.append(Field("Source", phrases.short_source(str(p.get("source", "")))))
-    if event.kind in ("resolved",):
-        fields.append(Field("Outcome", str(p.get("status", "?"))))
-    if event.kind == "access":
-        fields.append(Field("Access", str(p.get("access", "?"))))
-    if event.kind == "release" and p.get("weights"):
-        fields.append(Field("Weights", str(p["weights"])))
-    for label, value in (("Organization", event.organization), ("Country", event.country)):
-        if value and event.kind in ("release", "lead", "score", "access"):
-            fields.append(Field(label, value))
-    return tuple(fields)
+    return rank(event.kind), event.id
 
 
 def _lines(events: Sequence[EventRow], shown: int) -> list[str]:
@@ -139,11 +79,7 @@ async def summarize_batch(
 def batch_reply(summary: BatchSummary, batch: str) -> Reply:
     """A bulk import as one summary: what it added, lead changes first."""
     counts = summary.counts
-    parts = [
-        f"{counts[k]:,} {NOUNS[k][0] if counts[k] == 1 else NOUNS[k][1]}"
-        for k in PRIORITY
-        if counts[k]
-    ]
+    parts = [f"{counts[k.name]:,} {k.noun(counts[k.name])}" for k in KINDS if counts[k.name]]
     lines = [f"• {e.summary}" for e in summary.top]
     if (rest := counts.total() - len(summary.top)) > 0:
         lines.append(f"… and {rest} more")

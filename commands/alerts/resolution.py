@@ -1,7 +1,8 @@
 """Forecasts resolve themselves: hit when their condition holds, missed when the window ends.
 
-`check_conditions` is an event hook (it runs inside the write that added a score or a
-forecast); `resolve_missed` runs from the scheduler at each window's end and on start.
+`check_conditions` is an event handler (`commands.alerts.handlers`: it runs inside the
+write that added a score or a forecast); `resolve_missed` runs from the scheduler at each
+window's end and on start.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from commands.alerts.kinds import KINDS
 from commands.analysis import phrases
 from commands.analysis.conditions import (
     Condition,
@@ -34,7 +36,7 @@ from storage.names import normalize
 from storage.rows import ForecastRow
 from storage.scores import standings
 
-CHECKED_ON = ("score", "lead", "forecast")
+CHECKED_ON = frozenset(kind.name for kind in KINDS if kind.checks_forecasts)
 ACTOR = "racewatch:forecasts"
 
 
@@ -86,7 +88,7 @@ def concerns(condition: str, benchmark: str | None) -> bool:
 
 
 async def check_conditions(change: Change, event_id: int) -> None:
-    """The event hook: a new score (or forecast) may meet an open forecast's condition."""
+    """The event handler: a new score (or forecast) may meet an open forecast's condition."""
     event = await get_event(change.conn, event_id)
     if event is None or event.kind not in CHECKED_ON:
         return

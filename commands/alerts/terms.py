@@ -11,19 +11,13 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from commands.alerts.kinds import TOPIC_WORDING
 from commands.core.errors import UserError
 from storage.subscriptions import FILTER_FIELDS, TOPICS, Filter
 
 ALL = ("all", "everything", "*")
 NO_FILTERS = ("none", "unfiltered", "no-filters")
-_TOPIC_WORDS = {
-    **{t: t for t in TOPICS},
-    **{t.rstrip("s"): t for t in TOPICS},
-    "lead-changes": "leads",
-    "resolved": "forecasts",
-    "resolutions": "forecasts",
-    "models": "releases",
-}
+_TOPIC_WORDS = {word: topic.name for topic in TOPIC_WORDING for word in topic.words}
 _KEY_WORDS = {
     "model": "model",
     "org": "org",
@@ -37,7 +31,7 @@ _KEY_WORDS = {
 _FILTER = re.compile(r"(-?)([a-z]+):(.*)", re.IGNORECASE | re.DOTALL)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 HOW = (
-    "Write topics (all, releases, scores, forecasts, leads, access, news) and filters such as "
+    f"Write topics (all, {', '.join(TOPICS)}) and filters such as "
     'org:"Zhipu AI", -benchmark:SWE-Marathon, country:CN or model:GLM-5.2 (none: no filter).'
 )
 

@@ -1,10 +1,10 @@
 """Every command module, imported once so that each declares its commands in `REGISTRY`."""
 
-from commands.alerts import digest  # noqa: F401
 from commands.core.registry import REGISTRY
 from commands.slash import (  # noqa: F401
     benchmarks,
     chart,
+    digest,
     forecasts,
     gap,
     help,

@@ -12,10 +12,10 @@ from typing import Any
 import pycountry
 
 from commands.core.errors import UserError
+from commands.core.model_fields import MODEL_FIELDS
 from commands.core.options import PartialDate, convert
 from commands.core.registry import Option, OptionType
 from commands.imports.formats.base import BenchmarkSpec
-from commands.slash.admin.data import MODEL_FIELDS
 from storage.limits import UNIT_LENGTH
 from storage.names import normalize
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.analysis import frontier as race
 from commands.analysis import phrases
+from commands.analysis.standings import benchmark_entries, headline
 from commands.core.lookup import resolve_benchmark
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
 from commands.core.reply import Reply, Table
 from storage.benchmarks import all_benchmarks
 from storage.engine.db import Database
 from storage.rows import BenchmarkRow
-from storage.scores import standings
-
-FOCUS = ("US", "CN")
 
 
 def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[str, ...]]:
@@ -40,31 +36,6 @@ def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[
     return rows
 
 
-def _headline(bench: BenchmarkRow, entries: list[race.Entry]) -> tuple[str, str] | None:
-    """Who leads between the US and China on one benchmark, and the sentence saying so."""
-    hib = bench.higher_is_better
-    bests = race.best_by_country(entries, hib)
-    if not all(c in bests for c in FOCUS):
-        return None
-    us, cn = bests["US"], bests["CN"]
-    if us.value == cn.value:
-        return "tie", f"{bench.name}: US and CN tie at {phrases.score(us.value)}."
-    lead, trail = (us, cn) if race.at_least(us.value, cn.value, hib) else (cn, us)
-    rivals = [e for e in entries if e.country == lead.country]
-    lag = race.lag(trail, rivals, lead.country, hib)
-    return lead.country, (
-        f"{bench.name}: {lead.country} leads {trail.country} by "
-        f"{phrases.score(abs(us.value - cn.value))} points "
-        f"({lead.model} {phrases.score(lead.value)} vs {trail.model} "
-        f"{phrases.score(trail.value)}); {phrases.lag_sentence(lag)}."
-    )
-
-
-async def _entries(conn: AsyncConnection, bench: BenchmarkRow) -> list[race.Entry]:
-    rows = await standings(conn, bench.id, higher_is_better=bench.higher_is_better)
-    return [phrases.entry(r) for r in rows]
-
-
 @REGISTRY.command(
     "race",
     description="The headline: each country's best model per benchmark, gap and lag",
@@ -77,12 +48,12 @@ async def race_command(request: Request, db: Database) -> Reply:
             benches = [await resolve_benchmark(conn, name)]
         else:
             benches = await all_benchmarks(conn)
-        per_bench = [(b, await _entries(conn, b)) for b in benches]
+        per_bench = [(b, await benchmark_entries(conn, b)) for b in benches]
     per_bench = [(b, e) for b, e in per_bench if e]
     if not per_bench:
         return Reply(title="The race", body="No scores yet.")
     rows = [row for b, e in per_bench for row in _country_rows(b, e)]
-    headlines = [found for b, e in per_bench if (found := _headline(b, e))]
+    headlines = [found for b, e in per_bench if (found := headline(b, e))]
     us_leads = sum(leader == "US" for leader, _ in headlines)
     summary = (
         f"US leads CN on {us_leads} of {len(headlines)} benchmarks both have." if headlines else ""

@@ -13,16 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from commands.alerts.channels import channel_key, describe, new_subscription
 from commands.alerts.explain import explain, last_delivery_line
-from commands.alerts.terms import describe_filters, describe_topics, parse_terms
-from commands.analysis.schedules import (
-    DEFAULT_TIME,
-    DEFAULT_ZONE,
-    local_label,
-    next_slot,
-    schedule_of,
-)
-from commands.core.caller import Caller, Platform
+from commands.alerts.terms import describe_topics, parse_terms
 from commands.core.errors import UserError
 from commands.core.lookup import resolve_benchmark, resolve_model, resolve_organization
 from commands.core.options import parse_country, parse_integer
@@ -45,35 +38,6 @@ MANAGER = Permission.CHANNEL_MANAGER
 MODES = ("instant", "digest", "both")
 
 
-def channel_key(caller: Caller) -> tuple[str, str, str]:
-    """(platform, workspace, channel) of the caller's channel; the console has none."""
-    if caller.platform is Platform.CONSOLE or not caller.channel_id or not caller.workspace_id:
-        raise UserError(
-            "Subscriptions are for Discord and Slack channels: run this in the channel "
-            "that should get the alerts (the console has no channel to post to)."
-        )
-    return caller.platform.value, caller.workspace_id, caller.channel_id
-
-
-def new_subscription(key: tuple[str, str, str], *, instant: bool = True) -> dict[str, Any]:
-    """A channel's first subscription: every topic, no filter, condensed, no digest yet."""
-    platform, workspace, channel = key
-    return {
-        "platform": platform,
-        "workspace_id": workspace,
-        "channel_id": channel,
-        "topics": list(TOPICS),
-        "filters": [],
-        "instant": instant,
-        "format": "condensed",
-        "digest": None,
-        "digest_time": DEFAULT_TIME,
-        "timezone": DEFAULT_ZONE,
-        "post_empty": False,
-        "digest_cursor": 0,
-    }
-
-
 async def canonical_filters(conn: AsyncConnection, filters: tuple[Filter, ...]) -> list[Filter]:
     """Filters with their names resolved forgivingly (`glm 5.2` -> `GLM-5.2`)."""
     resolved: list[Filter] = []
@@ -88,28 +52,6 @@ async def canonical_filters(conn: AsyncConnection, filters: tuple[Filter, ...]) 
             value = parse_country(rule.value, "country")
         resolved.append(Filter(rule.key, value, rule.exclude))
     return resolved
-
-
-def describe(sub: Subscription, now: datetime) -> list[str]:
-    """A subscription in a few lines, as /subscribe and /subscriptions show it."""
-    schedule = schedule_of(sub)
-    digest = "off"
-    if schedule is not None:
-        empty = "posted" if sub.post_empty else "skipped"
-        digest = (
-            f"{schedule}, next {local_label(next_slot(schedule, now), sub.timezone)} "
-            f"(empty ones {empty})"
-        )
-    lines = [
-        f"Topics: {describe_topics(sub.topics)}",
-        f"Filters: {describe_filters(sub.filters)}",
-        f"Instant alerts: {'on' if sub.instant else 'off'}; format {sub.format}",
-        f"Digest: {digest}",
-    ]
-    if sub.paused_reason:
-        when = local_label(sub.paused_at, sub.timezone) if sub.paused_at else "?"
-        lines.append(f"PAUSED since {when}: {sub.paused_reason}. /subscribe again to resume.")
-    return lines
 
 
 def _mode_values(mode: str | None, existing: Subscription | None, now: datetime) -> dict[str, Any]:
@@ -128,7 +70,7 @@ def _mode_values(mode: str | None, existing: Subscription | None, now: datetime)
     description="Post race news in this channel: topics, filters, instant or digest",
     permission=MANAGER,
     options=(
-        Option("topics", "all, or some of: releases scores forecasts leads access news"),
+        Option("topics", f"all, or some of: {' '.join(TOPICS)}"),
         Option(
             "filters",
             'e.g. org:"Zhipu AI" -benchmark:SWE-Marathon country:CN model:GLM-5.2',

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
@@ -36,7 +36,7 @@ MESSAGES = ("POST", "/channels/{channel_id}/messages")
 async def subscribe_channels(fake: FakeDiscord, database_url: str) -> list[str]:
     """Each channel's manager subscribes it; then a curator's score owes all of them an alert."""
     db = Database(database_url)
-    alerts.install(db)
+    handlers.install(db)
     dispatcher = Dispatcher(db, SystemClock())
     channels: list[str] = []
     try:

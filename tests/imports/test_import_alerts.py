@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from commands.alerts import handlers
 from commands.alerts import instant as alerts
 from commands.alerts.instant import delivery_reply
 from commands.core.caller import Caller, Platform
@@ -48,7 +49,7 @@ def bulk_file() -> bytes:
 async def test_an_import_is_one_alert_per_channel_and_one_digest_line(
     db: Database, dispatcher: Dispatcher
 ) -> None:
-    alerts.install(db)
+    handlers.install(db)
     for channel, line in (
         ("c-all", "/subscribe all mode:both"),
         ("c-us-scores", "/subscribe scores country:US"),  # first match after 1,000 releases

@@ -21,7 +21,7 @@ from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.platforms.slack.frontend import SlackFrontEnd
 from bot.workers.delivery import Backoff, DeliveryWorker
 from bot.workers.scheduler import AlertScheduler
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
@@ -152,7 +152,7 @@ class Chat:
 @asynccontextmanager
 async def open_chat(db: Database) -> AsyncIterator[Chat]:
     """Discord and Slack front ends on one database with the outbox hooks installed."""
-    alerts.install(db)
+    handlers.install(db)
     clock = FixedClock(START)
     dispatcher = Dispatcher(db, clock)
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY

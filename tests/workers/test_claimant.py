@@ -12,7 +12,7 @@ import pytest
 
 from bot.workers.claimant import is_gone, worker_name
 from bot.workers.delivery import DeliveryWorker
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
@@ -80,7 +80,7 @@ class Silent:
 async def test_recover_takes_back_only_what_dead_local_workers_held(
     db: Database, clock: FixedClock, dead_pid: int, alive_pid: int
 ) -> None:
-    alerts.install(db)
+    handlers.install(db)
     dispatcher = Dispatcher(db, clock)
     for channel in ("c1", "c2"):
         manager = Caller(

@@ -13,6 +13,7 @@ from commands.core.lookup import (
     resolve_model,
     resolve_organization,
 )
+from commands.core.model_fields import MODEL_FIELDS
 from commands.core.options import PartialDate
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Permission, Request
 from commands.core.reply import Reply
@@ -32,20 +33,6 @@ REGISTRY.group("admin", description="Curators: add and correct models, scores an
 REGISTRY.group("admin", "model", description="Add or edit a model")
 REGISTRY.group("admin", "benchmark", description="Add a benchmark")
 REGISTRY.group("admin", "score", description="Add a score")
-
-MODEL_FIELDS = (
-    Option("org", "Organization (a new one needs country)", autocomplete=Autocomplete.ORGANIZATION),
-    Option("country", "Country of a new organization (ISO code, e.g. CN)", type=OptionType.COUNTRY),
-    Option("released", "Release date: 2026-06-15, 2026-06 or 2026-Q2", type=OptionType.DATE),
-    Option("weights", "open or closed", choices=("open", "closed")),
-    Option("params", "Parameters in billions", type=OptionType.NUMBER, min_value=0, max_value=1e6),
-    Option(
-        "context", "Context window in tokens", type=OptionType.INTEGER, min_value=1, max_value=10**9
-    ),
-    Option("licence", "Licence, e.g. MIT"),
-    Option("aliases", "Other names, comma-separated"),
-    Option("source", "URL or citation for these facts", type=OptionType.SOURCE),
-)
 
 
 def _aliases(request: Request) -> tuple[str, ...]:
