@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.platforms.errors import ChannelForbidden, ChannelGone, Rejected, RetryLater, SendError
 from bot.workers.delivery import DeliveryWorker
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
@@ -42,7 +42,7 @@ class Failing:
 
 async def one_alert(db: Database, clock: FixedClock) -> Dispatcher:
     """Channel c1 subscribes to scores and a curator adds one: the outbox owes one message."""
-    alerts.install(db)
+    handlers.install(db)
     dispatcher = Dispatcher(db, clock)
     assert not (await dispatcher.run_line("/subscribe scores", MANAGER)).is_error
     assert not (await dispatcher.run_line(SCORE, CONSOLE_CALLER)).is_error
