@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
@@ -182,7 +182,7 @@ def test_db_check_holds_after_every_step(kind: str, examples: int, template_db: 
 async def play(kind: str, template: Path, sequence: list[str | bytes]) -> None:
     """Subscribe a channel (so that writes owe it alerts), then each step and a check."""
     async with fresh(kind, template) as db:
-        alerts.install(db)
+        handlers.install(db)
         dispatcher = Dispatcher(db, FixedClock(NOW))
         subscribed = await dispatcher.run_line("/subscribe all", MANAGER)
         assert not subscribed.is_error, subscribed.body
