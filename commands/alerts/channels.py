@@ -1,5 +1,6 @@
 """A channel's subscription as /subscribe and /digest both handle it: which channel the
-caller means, a first subscription's defaults, and the subscription in a few lines."""
+caller means, a first subscription's defaults, the subscription in a few lines, and the
+sample alert `/subscribe test` posts there right away."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from commands.analysis.schedules import (
 )
 from commands.core.caller import Caller, Platform
 from commands.core.errors import UserError
+from commands.core.reply import Reply
+from storage.events import EventRow
 from storage.subscriptions import TOPICS, Subscription
+
+SAMPLE_FOOTER = "Racewatch TEST alert · a sample from /subscribe test; nothing was changed"
 
 
 def channel_key(caller: Caller) -> tuple[str, str, str]:
@@ -68,3 +73,19 @@ def describe(sub: Subscription, now: datetime) -> list[str]:
         when = local_label(sub.paused_at, sub.timezone) if sub.paused_at else "?"
         lines.append(f"PAUSED since {when}: {sub.paused_reason}. /subscribe again to resume.")
     return lines
+
+
+def sample_alert(event: EventRow | None) -> Reply:
+    """The newest event as this channel would see it, labelled as a test."""
+    if event is None:
+        return Reply(
+            title="Test alert from Racewatch",
+            body="This is how Racewatch alerts will look in this channel.",
+            footer=SAMPLE_FOOTER,
+        )
+    return Reply(
+        title="Test alert from Racewatch",
+        body=f"A sample, event #{event.id} of {event.at:%Y-%m-%d} (already known):\n"
+        f"{event.summary}",
+        footer=SAMPLE_FOOTER,
+    )

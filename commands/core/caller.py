@@ -26,6 +26,9 @@ class Caller:
     channel_id: str = ""
     is_curator: bool = False
     is_channel_manager: bool = False
+    post_problem: str = ""
+    """Why the bot cannot post in this channel and how to fix it; empty when it can (or the
+    front end could not tell)."""
 
     @property
     def actor(self) -> str:

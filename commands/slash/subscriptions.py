@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from commands.alerts.channels import channel_key, describe, new_subscription
+from commands.alerts.channels import channel_key, describe, new_subscription, sample_alert
 from commands.alerts.explain import explain, last_delivery_line
 from commands.alerts.terms import describe_topics, parse_terms
 from commands.core.errors import UserError
@@ -70,7 +70,7 @@ def _mode_values(mode: str | None, existing: Subscription | None, now: datetime)
     description="Post race news in this channel: topics, filters, instant or digest",
     permission=MANAGER,
     options=(
-        Option("topics", f"all, or some of: {' '.join(TOPICS)}"),
+        Option("topics", f"all, or some of: {' '.join(TOPICS)}; or test: post a sample alert now"),
         Option(
             "filters",
             'e.g. org:"Zhipu AI" -benchmark:SWE-Marathon country:CN model:GLM-5.2',
@@ -81,12 +81,17 @@ def _mode_values(mode: str | None, existing: Subscription | None, now: datetime)
     ),
     examples=(
         "/subscribe all",
+        "/subscribe test",
         '/subscribe leads scores org:"Zhipu AI" -benchmark:SWE-Marathon',
         "/subscribe releases country:CN mode:both format:full",
     ),
 )
 async def subscribe(request: Request, db: Database) -> Reply:
     platform, workspace, channel = channel_key(request.caller)
+    if request.caller.post_problem:
+        raise UserError(f"{request.caller.post_problem} Nothing was changed.")
+    if str(request.get("topics") or "").strip().lower() == "test":
+        return await _test(request, db, (platform, workspace, channel))
     terms = parse_terms(request.get("topics"), request.get("filters"))
     async with db.write(request.caller.actor, "subscribe", request.now) as change:
         existing = await get_subscription(change.conn, platform, workspace, channel)
@@ -111,6 +116,23 @@ async def subscribe(request: Request, db: Database) -> Reply:
     if saved.digest and not (existing and existing.digest):
         lines.append("Change the digest's time with /digest schedule daily 09:00 Europe/Berlin.")
     return Reply(title=title, body="\n".join(lines))
+
+
+async def _test(request: Request, db: Database, key: tuple[str, str, str]) -> Reply:
+    """Post a sample alert here now, the way alerts are posted; subscribe nothing."""
+    if request.get("filters") or request.get("mode") or request.get("format"):
+        raise UserError("/subscribe test takes nothing else: it only posts a sample alert.")
+    async with db.read() as conn:
+        sub = await get_subscription(conn, *key)
+        newest = await get_event(conn, await last_event_id(conn))
+    sample = sample_alert(newest)
+    state = "This channel is subscribed" if sub else "This channel is not subscribed yet"
+    return Reply(
+        title="Test alert posted",
+        body=f"A sample alert was posted here. {state}; nothing was changed.",
+        ephemeral=True,
+        post=sample,
+    )
 
 
 @REGISTRY.command(

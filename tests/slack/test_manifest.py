@@ -115,7 +115,17 @@ def test_http_mode_manifest_points_every_command_at_the_request_url() -> None:
 
 def test_only_the_scopes_the_code_uses() -> None:
     assert load()["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
-    assert set(BOT_SCOPES) == {"commands", "chat:write", "files:write", "files:read", "users:read"}
+    # channels:read and groups:read: /subscribe asks conversations.info whether the bot is a
+    # member of the (public or private) channel before it subscribes it.
+    assert set(BOT_SCOPES) == {
+        "commands",
+        "chat:write",
+        "files:write",
+        "files:read",
+        "users:read",
+        "channels:read",
+        "groups:read",
+    }
 
 
 def test_schema_rejects_a_broken_manifest() -> None:

@@ -37,7 +37,9 @@ class DiscordFrontEnd:
     def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
         self.settings = settings
         self.client = new_client()
-        self.responder = InteractionResponder(dispatcher, settings.discord_curators)
+        self.responder = InteractionResponder(
+            dispatcher, settings.discord_curators, poster=self.send
+        )
         self.tree = build_tree(self.client, dispatcher.registry, self.responder)
         self._connection: asyncio.Task[None] | None = None
 

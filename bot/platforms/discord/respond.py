@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
 from bot.platforms.discord.render import NO_MENTIONS, render
+from bot.platforms.errors import SendError
 from commands.core.caller import Caller, Platform
 from commands.core.dispatch import Dispatcher
 from commands.core.options import Attachment
@@ -19,6 +21,29 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 2.0  # Discord wants a first answer within 3 s: defer if not done by then
 MAX_ATTACHMENT = 64 * 1024 * 1024  # a guard on memory; commands set their own, lower limits
+POSTING_RIGHTS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+}
+"""What alerts need in a channel: to see it, post, show embeds and attach charts."""
+
+Poster = Callable[[str, Reply], Awaitable[str]]
+
+
+def post_problem(interaction: discord.Interaction) -> str:
+    """Which posting rights the bot lacks in this channel, and where to grant them."""
+    if interaction.guild_id is None:
+        return ""
+    rights = interaction.app_permissions
+    missing = [label for name, label in POSTING_RIGHTS.items() if not getattr(rights, name)]
+    if not missing:
+        return ""
+    return (
+        f"I cannot post alerts in this channel: I lack {', '.join(missing)} here. "
+        "Grant them to Racewatch (or its role) in Edit Channel > Permissions, then try again."
+    )
 
 
 def caller_of(interaction: discord.Interaction, curators: frozenset[str]) -> Caller:
@@ -33,6 +58,7 @@ def caller_of(interaction: discord.Interaction, curators: frozenset[str]) -> Cal
         channel_id=str(interaction.channel_id or ""),
         is_curator=user_id in curators,
         is_channel_manager=in_guild and interaction.permissions.manage_channels,
+        post_problem=post_problem(interaction),
     )
 
 
@@ -55,11 +81,16 @@ class InteractionResponder:
     """Runs commands for the tree; the dispatcher checks rights and never raises."""
 
     def __init__(
-        self, dispatcher: Dispatcher, curators: frozenset[str], defer_after: float = DEFER_AFTER
+        self,
+        dispatcher: Dispatcher,
+        curators: frozenset[str],
+        defer_after: float = DEFER_AFTER,
+        poster: Poster | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.curators = curators
         self.defer_after = defer_after
+        self.poster = poster
 
     async def suggest(self, kind: Autocomplete, typed: str) -> list[str]:
         return await self.dispatcher.suggest(kind, typed, limit=25)
@@ -86,7 +117,14 @@ class InteractionResponder:
             raw = await raw_options(options)
         except (ValueError, discord.HTTPException) as error:
             return Reply.error(f"Could not read the attached file: {error}")
-        return await self.dispatcher.run(command.path, raw, caller)
+        reply = await self.dispatcher.run(command.path, raw, caller)
+        if reply.post is None or self.poster is None:
+            return reply
+        try:  # the way alerts are sent, so a missing permission shows as it would for one
+            await self.poster(caller.channel_id, reply.post)
+        except SendError as error:
+            return Reply.error(f"I could not post the sample alert here: {error}.")
+        return reply
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:

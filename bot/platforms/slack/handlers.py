@@ -17,11 +17,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.platforms.errors import SendError
 from bot.platforms.slack.files import fetch_file
 from bot.platforms.slack.manifest import NAMESPACE
 from bot.platforms.slack.render import render
 from bot.platforms.slack.roles import WorkspaceRoles
-from bot.platforms.slack.sending import UNAVAILABLE, error_code, upload_image
+from bot.platforms.slack.sending import UNAVAILABLE, error_code, post_reply, upload_image
 from commands.core.caller import Caller, Platform
 from commands.core.dispatch import Dispatcher, allowed
 from commands.core.errors import UserError
@@ -57,25 +58,63 @@ def target_command(registry: Registry, line: str) -> Command | None:
         return None
 
 
+INVITE = "invite me with /invite @Racewatch in this channel, then try again."
+
+
+async def post_problem(client: AsyncWebClient, channel_id: str) -> str:
+    """Why the bot cannot post in the channel (conversations.info), or "" if it can or
+    Slack would not say (e.g. an install without the channels:read scope)."""
+    try:
+        channel = (await client.conversations_info(channel=channel_id)).get("channel") or {}
+    except SlackApiError as error:
+        code = error_code(error)
+        if code == "channel_not_found":
+            return f"I cannot see this channel (private?): {INVITE}"
+        log.warning("conversations.info for %s failed: %s", channel_id, code or error)
+        return ""
+    if channel.get("is_archived"):
+        return "This channel is archived: I cannot post alerts here."
+    if channel.get("is_member") is False and not channel.get("is_im"):
+        return f"I am not a member of this channel, so I cannot post alerts here: {INVITE}"
+    return ""
+
+
 async def caller_from(
     payload: dict[str, Any], target: Command | None, roles: WorkspaceRoles
 ) -> Caller:
-    """The neutral caller; the workspace is asked about admins only for channel commands."""
+    """The neutral caller; the workspace is asked about admins, and whether the bot may
+    post in the channel, only for channel commands."""
     user_id = str(payload.get("user_id", ""))
     team_id = str(payload.get("team_id", ""))
+    channel_id = str(payload.get("channel_id", ""))
     curator = roles.is_curator(user_id)
-    manager = False
-    if target is not None and target.permission is Permission.CHANNEL_MANAGER and not curator:
+    manager, problem = False, ""
+    channel_command = target is not None and target.permission is Permission.CHANNEL_MANAGER
+    if channel_command and not curator:
         manager = await roles.is_channel_manager(team_id, user_id)
+    if channel_command and (curator or manager) and channel_id:
+        problem = await post_problem(roles.client, channel_id)
     return Caller(
         platform=Platform.SLACK,
         user_id=user_id,
         display_name=str(payload.get("user_name", "")),
         workspace_id=team_id,
-        channel_id=str(payload.get("channel_id", "")),
+        channel_id=channel_id,
         is_curator=curator,
         is_channel_manager=manager,
+        post_problem=problem,
     )
+
+
+async def post_sample(client: AsyncWebClient, caller: Caller, reply: Reply) -> Reply:
+    """Post a reply's channel message (the /subscribe test alert) the way alerts are sent."""
+    if reply.post is None:
+        return reply
+    try:
+        await post_reply(client, caller.channel_id, reply.post)
+    except SendError as error:
+        return Reply.error(f"I could not post the sample alert here: {error}.")
+    return reply
 
 
 def _has_files(command: Command | None) -> bool:
@@ -88,7 +127,7 @@ async def run_command(
     """Run the line; ATTACHMENT options name a Slack file, fetched only for those allowed."""
     target = target_command(dispatcher.registry, line)
     if target is None or not _has_files(target) or not allowed(target, caller):
-        return await dispatcher.run_line(line, caller)
+        return await post_sample(client, caller, await dispatcher.run_line(line, caller))
     try:
         command, words = resolve(dispatcher.registry, split_line(line))
         raw: dict[str, Any] = dict(parse_options(command, words))

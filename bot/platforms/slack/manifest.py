@@ -18,6 +18,8 @@ BOT_SCOPES = (
     "files:write",  # /chart images (files_upload_v2)
     "files:read",  # /admin import: the file a curator uploaded and linked (files.info)
     "users:read",  # users.info: is the caller a workspace admin or owner?
+    "channels:read",  # conversations.info: is the bot in a public channel /subscribe names?
+    "groups:read",  # ... and in a private one
 )
 MAX_DESCRIPTION = 2000
 MAX_USAGE_HINT = 1000

@@ -10,6 +10,9 @@ _ids = itertools.count(1_300_000_000_000_000_000)
 
 EVERYONE_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
 """@everyone's rights: view, send, embed links, attach files, read history, use commands."""
+VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES = 1 << 10, 1 << 11, 1 << 14, 1 << 15
+POSTING = VIEW_CHANNEL | SEND_MESSAGES
+"""Without both, posting in a channel answers 403 (50013, Missing Permissions)."""
 MANAGE_CHANNELS = 1 << 4
 MANAGE_GUILD = 1 << 5
 ADMINISTRATOR = 1 << 3

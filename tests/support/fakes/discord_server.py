@@ -59,6 +59,7 @@ class FakeDiscord:
         self.posts = ChannelMessages()
         self._gone: set[str] = set()
         self._forbidden: set[str] = set()
+        self.bot_rights: dict[str, int] = {}  # the bot's rights per channel (else @everyone's)
         self.webhooks = InteractionEndpoints(self.app_id, self.bot_user)
         self._uploads: dict[str, bytes] = {}
         self._after_post: list[int | None] = []  # faults after a message exists, in order
@@ -128,6 +129,15 @@ class FakeDiscord:
         """From now on the channel answers 403, code 50013 (Missing Permissions)."""
         self._forbidden.add(channel_id)
 
+    def set_bot_permissions(self, channel_id: str, permissions: int) -> None:
+        """The bot's rights in a channel from now on: interactions there carry them as
+        `app_permissions`, and posting without View Channel and Send Messages answers 403."""
+        self.bot_rights[channel_id] = permissions
+
+    def _may_post(self, channel_id: str) -> bool:
+        rights = self.bot_rights.get(channel_id, p.EVERYONE_PERMISSIONS)
+        return rights & p.POSTING == p.POSTING
+
     def fail_next(
         self,
         status: int,
@@ -184,7 +194,7 @@ class FakeDiscord:
             "channel_id": channel_id,
             "channel": dict(self.channels[channel_id], permissions=str(permissions)),
             "member": p.member(p.user(user_id, user_name), permissions),
-            "app_permissions": str(p.EVERYONE_PERMISSIONS),
+            "app_permissions": str(self.bot_rights.get(channel_id, p.EVERYONE_PERMISSIONS)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
@@ -247,7 +257,9 @@ class FakeDiscord:
         channel_id = info.get("channel_id")
         if channel_id in self._gone or (channel_id and channel_id not in self.channels):
             response: web.StreamResponse = error_response(404, UNKNOWN_CHANNEL, "Unknown Channel")
-        elif channel_id in self._forbidden:
+        elif channel_id in self._forbidden or (
+            channel_id and request.method == "POST" and not self._may_post(channel_id)
+        ):
             response = error_response(403, MISSING_PERMISSIONS, "Missing Permissions")
         else:
             try:
