@@ -107,7 +107,8 @@ def _name(cells: dict[str, str]) -> str:
 def _group_rows(name: str, versions: list[_Version], benchmark: str) -> Iterator[RawRow]:
     """The versions of one model as generic rows, the best version last (it becomes current)."""
     best = max(versions, key=lambda v: v.value)  # first listed wins a tie
-    dates = sorted(d for v in versions if (d := v.cells.get("Release date", "").strip()))
+    tops = [v for v in versions if v.value == best.value]  # a later, better version's date
+    dates = sorted(d for v in tops if (d := v.cells.get("Release date", "").strip()))
     access = [
         w for v in (best, *versions) if (w := weights(v.cells.get("Model accessibility", "")))
     ]
