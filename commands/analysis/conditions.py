@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from commands.analysis import frontier as race
 from commands.core.errors import UserError
 from commands.core.options import parse_country
+from storage.figures import figure
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -143,7 +144,7 @@ def value_of(term: Term, standings: Standings) -> tuple[float | None, str]:
         top = next((e for e in entries if e.model == term.model), None)
     if top is None:
         return None, f"{term}: no score yet"
-    return top.value, f"{top.model} {top.value:.1f}"
+    return top.value, f"{top.model} {figure(top.value)}"
 
 
 def evaluate(condition: Condition, standings: Standings) -> Outcome:
