@@ -7,7 +7,7 @@ from tests.support.world import Ask
 
 async def test_tang_jie_gave_no_timeline_and_the_window_says_it_is_a_reading(ask: Ask) -> None:
     forecasts = (await ask("/forecasts")).plain_text()
-    [tang] = [line for line in forecasts.splitlines() if "Tang Jie (CEO" in line]
+    [tang] = [line for line in forecasts.splitlines() if "take that long' (" in line]
     assert "gave no timeline" in tang and "our reading" in tang, tang
 
 
