@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from commands.core.errors import UserError
 from commands.core.lookup import resolve_benchmark, resolve_model, resolve_organization
 from commands.core.options import PartialDate, parse_country, parse_partial_date
-from commands.imports.formats.base import COLUMNS
+from commands.imports.formats.base import COLUMNS, NUMBER_COLUMNS
+from commands.imports.formats.generic_csv import guard
 from storage.engine.db import Database
 from storage.export import ExportFilter, ExportRow, ScoreFacts, count_rows, export_rows
 
@@ -127,12 +128,32 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_GUARDED = tuple(c not in NUMBER_COLUMNS for c in COLUMNS)
+
+
 def csv_cells(row: ExportRow) -> list[str]:
-    """A CSV line in `COLUMNS` order; each score row also defines its benchmark."""
+    """A CSV line in `COLUMNS` order; each score row also defines its benchmark. Text cells
+    a spreadsheet would run as a formula go behind a quote (`generic_csv.guard`)."""
     out = values(row)
     if row.score is not None:
         out |= _benchmark_spec(row.score)
-    return [_cell(out.get(column)) for column in COLUMNS]
+    return [
+        guard(cell) if text else cell
+        for cell, text in zip((_cell(out.get(c)) for c in COLUMNS), _GUARDED, strict=True)
+    ]
+
+
+class CsvLines:
+    """Writes CSV lines as the import reads them back. The csv module quotes a value holding
+    a line terminator's character, and ours is a newline, so a line holding a carriage
+    return is written with every value quoted (a reader would end the row there otherwise)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.plain = csv.writer(out, lineterminator="\n")
+        self.quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(self, cells: Sequence[str]) -> None:
+        (self.quoted if any("\r" in cell for cell in cells) else self.plain).writerow(cells)
 
 
 async def _rows(db: Database, f: ExportFilter, progress: bool) -> AsyncIterator[ExportRow]:
@@ -178,10 +199,10 @@ async def export_to(
     f = await _filter(db, query)
     tally = _Tally()
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        lines = CsvLines(out)
+        lines.write(COLUMNS)
         async for row in _rows(db, f, progress):
-            writer.writerow(csv_cells(row))
+            lines.write(csv_cells(row))
             tally.add(row)
         return tally.exported()
     specs: dict[str, dict[str, Any]] = {}
@@ -197,7 +218,7 @@ async def export_to(
 
 
 def _json_benchmark(score: ScoreFacts) -> dict[str, Any]:
-    """A benchmark as `import_formats.read_json` reads it from the "benchmarks" list."""
+    """A benchmark as `generic_json.read` reads it from the "benchmarks" list."""
     return {
         "name": score.benchmark,
         "description": score.description,

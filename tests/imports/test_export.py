@@ -17,7 +17,7 @@ from commands.core.dispatch import Dispatcher
 from commands.core.errors import UserError
 from commands.core.options import Attachment
 from commands.imports.export import ExportQuery, export_to
-from commands.imports.formats.base import COLUMNS
+from commands.imports.formats.base import COLUMNS, NUMBER_COLUMNS
 from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
 from storage.engine.setup import migrate
@@ -197,3 +197,45 @@ async def test_admin_import_reads_an_export_back(db: Database) -> None:
         ("admin", "import"), {"file": Attachment("export.csv", data)}, CONSOLE_CALLER
     )
     assert not reply.is_error and "nothing new" in reply.title, reply.plain_text()
+
+
+FORMULAS = HEADER + (
+    '"=HYPERLINK(""http://evil"")",+Lab,US,2026-01,Drift,-5.5,@SUM(1+1),,,,,2026-10-01,'
+    "=pts,true,,\n"
+    "'=quoted,'Tis Lab,US,,Drift,-0.25,'@cite,,,,,2026-10-01,,,,\n"
+    "''=twice,-Minus Lab,CN,,Drift,3,-source,,,,,2026-10-01,,,,\n"
+)
+
+
+async def test_csv_exports_neutralise_formulas_and_import_them_back_exactly(
+    db: Database, empty: Database
+) -> None:
+    """OWASP's CSV injection guidance: a text cell starting with = + - @ tab or CR is
+    written behind a quote; numbers stay numbers; the import takes exactly that quote off."""
+    await import_text(db, "formulas.csv", FORMULAS)
+    first = await exported(db, "csv", ExportQuery(benchmark="Drift"))
+    rows = list(csv.reader(io.StringIO(first)))
+    text_cells = [
+        cell
+        for row in rows[1:]
+        for column, cell in zip(COLUMNS, row, strict=True)
+        if column not in NUMBER_COLUMNS
+    ]
+    assert not [c for c in text_cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    by_model = {row[0]: row for row in rows[1:]}
+    # the file's own quotes came off on import: the models are =quoted and '=twice
+    assert set(by_model) == {'\'=HYPERLINK("http://evil")', "'=quoted", "''=twice"}
+    assert by_model['\'=HYPERLINK("http://evil")'][1:7] == [
+        "'+Lab",
+        "US",
+        "2026-01",
+        "Drift",
+        "-5.5",
+        "'@SUM(1+1)",
+    ]
+    assert by_model["'=quoted"][1] == "'Tis Lab"  # a quote before a letter needs nothing
+    assert by_model["''=twice"][1:7] == ["'-Minus Lab", "CN", "", "Drift", "3.0", "'-source"]
+    await import_text(empty, "export.csv", first)
+    assert await exported(empty, "csv", ExportQuery(benchmark="Drift")) == first
+    card = await Dispatcher(empty, FixedClock(NOW)).run_line("/model =quoted", MEMBER)
+    assert "'Tis Lab" in card.plain_text()

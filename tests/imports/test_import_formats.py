@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from commands.core.errors import UserError
-from commands.imports.formats import epoch, registry
-from commands.imports.formats.base import Parsed, RawRow
+from commands.imports.export import CsvLines, csv_cells
+from commands.imports.formats import epoch, generic_csv, registry
+from commands.imports.formats.base import COLUMNS, Parsed, RawRow
 from commands.imports.formats.epoch import CREDIT, weights
 from commands.imports.formats.registry import read_file
+from storage.export import ExportRow, ModelFacts, ScoreFacts
 
 HEADER = "model,organization,country,release_date,benchmark,score,source\n"
 EPOCH_HEADER = (
@@ -166,3 +172,70 @@ def test_a_new_format_is_one_module_in_the_registry(monkeypatch: pytest.MonkeyPa
     assert read_file("m.csv", HEADER.encode()).kind == "csv"
     names = [f.NAME for f in registry.FORMATS]
     assert len(set(names)) == len(names) and names[-1] == "csv"  # the generic CSV comes last
+
+
+@given(st.text())
+def test_guard_keeps_formulas_out_and_unguard_takes_exactly_it_back(cell: str) -> None:
+    guarded = generic_csv.guard(cell)
+    assert guarded[:1] not in generic_csv.FORMULA_STARTS
+    assert generic_csv.unguard(guarded) == cell
+
+
+TEXT = st.text(st.characters(exclude_categories=["Cs"]))  # any character a file can hold
+
+
+@settings(max_examples=300)
+@given(
+    names=st.tuples(TEXT, TEXT, TEXT),
+    sources=st.tuples(TEXT, TEXT, TEXT),
+    unit=TEXT,
+    description=TEXT,
+    value=st.floats(allow_nan=False, allow_infinity=False),
+    low=st.none() | st.floats(allow_nan=False, allow_infinity=False),
+)
+def test_an_exported_csv_line_reads_back_exactly(
+    names: tuple[str, str, str],
+    sources: tuple[str, str, str],
+    unit: str,
+    description: str,
+    value: float,
+    low: float | None,
+) -> None:
+    """Export writes a row, the import's reader gives back every value as it was: formula
+    quotes, a leading quote, line separators, commas and quotes inside values."""
+    model, organization, bench = names
+    source, model_source, benchmark_source = sources
+    facts = ModelFacts(model, organization, "US", None, None, "open", None, None, model_source)
+    score = ScoreFacts(
+        bench,
+        value,
+        None,
+        date(2026, 1, 1),
+        source,
+        unit,
+        False,
+        low,
+        None,
+        description,
+        benchmark_source,
+    )
+    out = io.StringIO()
+    lines = CsvLines(out)
+    lines.write(COLUMNS)
+    lines.write(csv_cells(ExportRow(facts, score)))
+    [row] = list(read_file("export.csv", out.getvalue().encode()).rows)
+    expected = {
+        "model": model,
+        "organization": organization,
+        "benchmark": bench,
+        "source": source,
+        "model_source": model_source,
+        "benchmark_unit": unit,
+        "benchmark_description": description,
+        "benchmark_higher_is_better": "false",
+    }
+    assert {k: row.values[k] for k in expected} == expected
+    assert float(row.values["score"]) == value
+    assert (float(row.values["benchmark_min"]) if low is not None else "") == (
+        low if low is not None else row.values["benchmark_min"]
+    )

@@ -76,7 +76,10 @@ def _spec(number: int, item: Any) -> BenchmarkSpec:
             f'Entry {number} of "benchmarks" has {kind} in a field: give text or a number.'
         ) from None
     except UserError as error:
-        raise UserError(f'Entry {number} of "benchmarks": {error.message}') from None
+        said = error.message  # in the JSON's own field names
+        for key, column in (*BENCHMARK_FIELDS.items(), ("name", "benchmark")):
+            said = said.replace(f"`{column}`", f"`{key}`")
+        raise UserError(f'Entry {number} of "benchmarks": {said}') from None
 
 
 def _load(text: str) -> Any:
