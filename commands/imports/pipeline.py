@@ -1,9 +1,11 @@
 """File import: `racewatch import FILE` and `/admin import`, for CSV, JSON and Epoch's ECI file.
 
 All or nothing: unless every row is valid (or `skip_invalid` leaves the bad ones out),
-nothing stays written. Rows are written a chunk at a time while the next are checked (SQLite
-writes in its own thread meanwhile), in one transaction that a bad row rolls back; one audit
-entry (so `/admin undo` takes the import back), one event batch.
+nothing is written. Rows are checked against a snapshot of the database read without the
+write lock (other writes go on meanwhile); the plan is then written in one transaction,
+pages handed to SQLite's thread as they are made, if no audited write landed since the
+snapshot (else the rows are checked again). One audit entry (so `/admin undo` takes the
+import back), one event batch.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,13 +26,14 @@ from commands.imports.checks import Checker, Rejection
 from commands.imports.formats.base import Parsed, RawRow
 from commands.imports.formats.registry import read_file
 from storage.benchmarks import get_benchmark
-from storage.bulk.plan import ImportPlan, load_snapshot
+from storage.bulk.plan import ImportPlan, Snapshot, data_version, load_snapshot
 from storage.bulk.writer import PlanWriter, Written
 from storage.changes import Change
 from storage.engine.db import Database
 
 PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would help
-CHUNK = 4_000  # rows checked between two writes
+CHUNK = 4_000  # rows checked between two turns of the event loop
+RECHECKS = 3  # checks against a fresh snapshot before checking inside the write
 # rows from which the commit syncs the WAL and leaves the checkpoint to run after the answer
 # (storage.engine.db.Database.write): about where an import fills the WAL past SQLite's
 # autocheckpoint; smaller ones commit like any write
@@ -115,20 +118,6 @@ async def _leaders(change: Change, ids: set[int]) -> dict[int, str | None]:
     return leaders
 
 
-async def _before_writing(
-    change: Change, writer: PlanWriter, plan: ImportPlan, leaders: dict[int, str | None]
-) -> None:
-    """The leading country of each known benchmark the plan touches, before its scores land."""
-    fresh = {b for b in plan.benchmarks_touched if isinstance(b, int) and b not in leaders}
-    if fresh:
-        await writer.settle()
-        leaders |= await _leaders(change, fresh)
-
-
-class _Refused(Exception):
-    """Raised inside the write to roll back the rows written before a bad row turned up."""
-
-
 async def _lead_events(change: Change, before: dict[int, str | None], batch: str) -> list[str]:
     """A change of the leading country on a benchmark is an event of its own (same batch)."""
     after = await _leaders(change, set(before))
@@ -166,61 +155,97 @@ async def import_bytes(
     report = ImportReport(
         filename, parsed.kind, Counter(), [], parsed.skipped.rows, skip_invalid=skip_invalid
     )
+    job = _Job(db, report, benchmark, actor, now or datetime.now(UTC), progress)
     with bulk_mode():  # ends once the import's objects are gone, not still to walk
-        await _import(db, parsed, report, benchmark, actor, now or datetime.now(UTC), progress)
+        await job.run(parsed, lambda: read_file(filename, data, benchmark=benchmark))
     return report
 
 
-async def _import(
-    db: Database,
-    parsed: Parsed,
-    report: ImportReport,
-    benchmark: str | None,
-    actor: str,
-    at: datetime,
-    progress: bool,
-) -> None:
-    batch = f"import-{uuid.uuid4().hex[:12]}"
-    with suppress(_Refused):
-        bulk = parsed.estimate >= BULK_FROM
-        async with db.write(actor, f"import {report.filename}", at, bulk=bulk) as change:
-            checker = Checker(
-                await load_snapshot(change.conn),
-                parsed.benchmarks,
-                default_benchmark=benchmark,
-                today=at.date(),
-                actor=actor,
-            )
-            plan = checker.result.plan
-            writer = PlanWriter(change, plan, batch)
-            leaders: dict[int, str | None] = {}
-            try:
-                for number, raw in enumerate(_rows(parsed, progress), 1):
-                    checker.add(raw)  # rows are written a chunk at a time while checking goes on
-                    if number % CHUNK == 0 and (report.skip_invalid or not checker.result.rejected):
-                        await _before_writing(change, writer, plan, leaders)
-                        await writer.write_new()
-                checked = checker.finish()
-                del checker  # the snapshot and row index: free them before writing the rest
-                report.counts, report.rejected, report.notes = (
-                    checked.counts,
-                    checked.rejected,
-                    checked.notes,
-                )
-                if parsed.ignored_columns:
-                    ignored = ", ".join(parsed.ignored_columns)
-                    report.notes.insert(0, f"ignored column(s): {ignored}")
-                if checked.rejected and not report.skip_invalid:
-                    raise _Refused  # nothing stays written
-                if plan.empty:
-                    return
-                await _before_writing(change, writer, plan, leaders)
-                report.written = await writer.finish()
-            except BaseException:
-                writer.abandon()
-                raise
-            report.batch = batch
-            report.lead_changes = await _lead_events(change, leaders, batch)
+class _Stale(Exception):
+    """The database changed between the check and the write: check again."""
+
+
+@dataclass
+class _Job:
+    """One import: check the rows against a snapshot without holding the write lock, then
+    write the plan in one short transaction if nothing changed since the snapshot (else
+    check again; after `RECHECKS` tries, check and write in one transaction)."""
+
+    db: Database
+    report: ImportReport
+    benchmark: str | None
+    actor: str
+    at: datetime
+    progress: bool
+
+    async def run(self, parsed: Parsed, reread: Callable[[], Parsed]) -> None:
+        for attempt in range(RECHECKS):
+            async with self.db.read() as conn:
+                version = await data_version(conn)
+                snapshot = await load_snapshot(conn)
+                if await data_version(conn) != version:
+                    continue  # a write landed while the snapshot was read
+            plan = await self._check(parsed if attempt == 0 else reread(), snapshot)
+            if plan is None:
+                return
+            with suppress(_Stale):
+                await self._write(plan, version)
+                return
+        async with self._transaction() as change:  # the database keeps changing
+            plan = await self._check(reread(), await load_snapshot(change.conn))
+            if plan is not None:
+                await self._publish(change, plan)
+
+    async def _check(self, parsed: Parsed, snapshot: Snapshot) -> ImportPlan | None:
+        """Every row checked against the snapshot; the plan, or None when nothing is to be
+        written (invalid rows without `skip_invalid`, or nothing new)."""
+        report = self.report
+        checker = Checker(
+            snapshot,
+            parsed.benchmarks,
+            default_benchmark=self.benchmark,
+            today=self.at.date(),
+            actor=self.actor,
+        )
+        for number, raw in enumerate(_rows(parsed, self.progress), 1):
+            checker.add(raw)
+            if number % CHUNK == 0:
+                await asyncio.sleep(0)  # the bot goes on answering meanwhile
+        checked = checker.finish()
+        report.counts, report.rejected, report.notes = (
+            checked.counts,
+            checked.rejected,
+            checked.notes,
+        )
+        if parsed.ignored_columns:
+            report.notes.insert(0, f"ignored column(s): {', '.join(parsed.ignored_columns)}")
+        if (checked.rejected and not report.skip_invalid) or checked.plan.empty:
+            return None
+        return checked.plan
+
+    def _transaction(self) -> AbstractAsyncContextManager[Change]:
+        bulk = sum(self.report.counts.values()) >= BULK_FROM  # rows checked
+        return self.db.write(self.actor, f"import {self.report.filename}", self.at, bulk=bulk)
+
+    async def _write(self, plan: ImportPlan, version: int) -> None:
+        async with self._transaction() as change:
+            if await data_version(change.conn) != version:
+                raise _Stale  # rolls back: nothing written
+            await self._publish(change, plan)
+
+    async def _publish(self, change: Change, plan: ImportPlan) -> None:
+        """Write the plan, its events and the lead changes it makes (same transaction)."""
+        batch = f"import-{uuid.uuid4().hex[:12]}"
+        touched = {b for b in plan.benchmarks_touched if isinstance(b, int)}
+        leaders = await _leaders(change, touched)
+        writer = PlanWriter(change, plan, batch)
+        try:
+            self.report.written = await writer.finish()
+        except BaseException:
+            writer.abandon()
+            raise
+        self.report.batch = batch
+        self.report.lead_changes = await _lead_events(change, leaders, batch)
 
 
 async def import_file(

@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
@@ -163,6 +163,12 @@ _SCORES = Query(
 def _day(value: Any) -> Any:
     """A stored date (ISO text on SQLite) as a date; dates repeat, so they are remembered."""
     return to_date(value)
+
+
+async def data_version(conn: AsyncConnection) -> int:
+    """The latest audit entry's id. Every write to the names, organizations, models,
+    benchmarks and scores is audited, so while it stays the same so does a snapshot."""
+    return int((await conn.execute(select(func.max(schema.audit.c.id)))).scalar() or 0)
 
 
 async def load_snapshot(conn: AsyncConnection) -> Snapshot:

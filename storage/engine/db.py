@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
@@ -136,13 +137,26 @@ class Database:
             for setting in settings:
                 await driver.execute(f"PRAGMA {setting}")
 
-        await pragmas("synchronous=FULL", "wal_autocheckpoint=0")
+        async def restore() -> None:
+            try:
+                await pragmas(
+                    f"synchronous={SYNCHRONOUS}", f"wal_autocheckpoint={WAL_AUTOCHECKPOINT}"
+                )
+            except (ValueError, sqlite3.Error):  # closed by a cancelled call: nothing to restore
+                log.debug("bulk commit settings not restored: the connection is gone")
+
         try:
+            await pragmas("synchronous=FULL", "wal_autocheckpoint=0")
             yield
         finally:
-            # shielded: a cancellation must not return the connection to the pool half set
-            ordinary = (f"synchronous={SYNCHRONOUS}", f"wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
-            await asyncio.shield(pragmas(*ordinary))
+            # a cancellation must not return the connection to the pool half set: the
+            # restore runs to its end even when the import is cancelled during it
+            restoring = asyncio.ensure_future(restore())
+            try:
+                await asyncio.shield(restoring)
+            except asyncio.CancelledError:
+                await restoring
+                raise
             task = asyncio.create_task(self._checkpoint())
             self.checkpoints.add(task)
             task.add_done_callback(self.checkpoints.discard)

@@ -1,4 +1,5 @@
-"""A database that cannot take a write (read-only, disk full) said in words, not a traceback."""
+"""A database that cannot take a write (read-only, disk full, busy) said in words, not a
+traceback."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ FULL = (
     "The database's disk is full, so nothing can be written; nothing was changed. "
     "The operators need to free space."
 )
+# SQLite's write lock stayed taken past the busy timeout (a long import holds it)
+BUSY = "The database is busy with a long write; try again in a few seconds. Nothing was changed."
 _SIGNS = (
     (READ_ONLY, "25006", ("attempt to write a readonly database", "read-only transaction")),
     (FULL, "53100", ("database or disk is full", "no space left on device")),
+    (BUSY, "55P03", ("database is locked",)),
 )
 
 
