@@ -4,34 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from aiohttp import web
 
 from bot.config import Settings
+from bot.dispatcher import open_dispatcher
 from bot.platforms.console import console
 from bot.platforms.frontend import FrontEnd
-from commands.alerts import handlers
-from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
-from commands.feeds.bundle import prepare_bundled
-from storage.engine.db import Database
 
 log = logging.getLogger(__name__)
-
-
-@asynccontextmanager
-async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
-    """A dispatcher on a migrated database (filled with the bundled dataset when new)."""
-    db = Database(settings.database_url)
-    try:
-        if await prepare_bundled(db, settings.bundled):
-            log.info("new database: loaded the bundled dataset")
-        handlers.install(db)  # inside every write: outbox rows, forecast resolution
-        yield Dispatcher(db, SystemClock())
-    finally:
-        await db.close()
 
 
 async def _health_server(settings: Settings) -> web.AppRunner:

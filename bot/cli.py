@@ -51,7 +51,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _ask(settings: Settings, line: str) -> int:
-    from bot.app import open_dispatcher
+    from bot.dispatcher import open_dispatcher
     from bot.platforms.console import ask
 
     async with open_dispatcher(settings) as dispatcher:
@@ -59,7 +59,7 @@ async def _ask(settings: Settings, line: str) -> int:
 
 
 async def _console(settings: Settings) -> int:
-    from bot.app import open_dispatcher
+    from bot.dispatcher import open_dispatcher
     from bot.platforms.console import console
 
     async with open_dispatcher(settings) as dispatcher:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.core.errors import UserError
@@ -19,6 +17,9 @@ from storage.rows import BenchmarkRow, ModelRow, OrganizationRow
 def resemblance(typed: str, name: str, **_: Any) -> float:
     """0-100: the better of WRatio (a word inside a longer name: `deeps` in DeepSeek-V3) and
     Jaro-Winkler (a typo near the start: `Zhupi-Labs` for Zhipu AI)."""
+    from rapidfuzz import fuzz  # loaded on the first miss, not at start-up
+    from rapidfuzz.distance import JaroWinkler
+
     return max(fuzz.WRatio(typed, name), 100 * JaroWinkler.similarity(typed, name))
 
 
@@ -27,6 +28,8 @@ async def closest(conn: AsyncConnection, kind: str, typed: str, limit: int = 3) 
 
     80 of 100 keeps `deeps` -> DeepSeek-V3 (90) and drops Claude Opus 4.8 (71).
     """
+    from rapidfuzz import process
+
     pairs = await names.canonical_names(conn, kind)
     keys = {names.normalize(label): canonical for label, canonical in pairs}
     found: list[str] = []

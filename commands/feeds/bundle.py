@@ -8,17 +8,22 @@ seed, undoable), so a fresh database answers `/race` with real time lags.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from commands.imports.pipeline import ImportReport, import_file
 from storage.engine.db import Database
 from storage.engine.setup import prepare
 from storage.seed import BUNDLES, EPOCH_ECI, SEED_ACTOR
+
+if TYPE_CHECKING:
+    from commands.imports.pipeline import ImportReport
 
 EPOCH_BENCHMARK = "ECI"
 
 
 async def load_epoch(db: Database, now: datetime | None = None) -> ImportReport:
     """Import the bundled ECI file as the seed (idempotent: a second load changes nothing)."""
+    from commands.imports.pipeline import import_file  # a first start's work, not every start's
+
     return await import_file(
         db, EPOCH_ECI, benchmark=EPOCH_BENCHMARK, actor=SEED_ACTOR, now=now or datetime.now(UTC)
     )

@@ -2,29 +2,72 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine.db import Database
 from storage.models import count_models
-from storage.seed import load_seed
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parents[1] / "migrations"
+REVISION = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.*?)\s*$", re.MULTILINE)
+LITERAL = re.compile(r"""^(?:"([^"]*)"|'([^']*)'|(None))$""")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+def head_revision() -> str | None:
+    """The newest migration, read from the files' `revision` lines without loading Alembic
+    (a tenth of a start-up); None unless the revisions form one plain chain."""
+    downs: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found: dict[str, str | None] = {}
+        for name, value in REVISION.findall(path.read_text()):
+            literal = LITERAL.match(value)
+            if literal is None or name in found:
+                return None
+            found[name] = None if literal[3] else (literal[1] or literal[2])
+        revision = found.get("revision")
+        if revision is None or "down_revision" not in found or revision in downs:
+            return None
+        downs[revision] = found["down_revision"]
+    heads = set(downs) - set(downs.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def at_head(db: Database) -> bool:
+    """Whether the database already stands at the newest migration (then nothing to do)."""
+    head = head_revision()
+    if head is None:
+        return False
+    try:
+        async with db.read() as conn:
+            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+    except SQLAlchemyError:  # no such table yet: a new database
+        return False
+    return [row[0] for row in versions] == [head]
+
+
 async def migrate(db: Database) -> None:
-    """Apply every Alembic revision not yet applied (`racewatch db upgrade` and every start)."""
+    """Apply every Alembic revision not yet applied (`racewatch db upgrade` and every start);
+    a database already at the newest one is left alone without loading Alembic."""
+    if await at_head(db):
+        return
+    from alembic import command
 
     def upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), "head")
@@ -42,5 +85,7 @@ async def prepare(db: Database, now: datetime | None = None) -> bool:
     async with db.read() as conn:
         if await count_models(conn):
             return False
+    from storage.seed import load_seed  # the dataset's reader, for a new database only
+
     await load_seed(db, now)
     return True

@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import Change
@@ -76,9 +75,15 @@ def as_delivery(row: Any) -> Delivery:
 
 
 def insert_ignoring_duplicates(conn: AsyncConnection) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(d).on_conflict_do_nothing()
+    """INSERT ... ON CONFLICT DO NOTHING in the connection's dialect (imported here: a
+    SQLite process need not load PostgreSQL's, nor the other way round)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(d).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(d).on_conflict_do_nothing()
 
 
 async def enqueue(change: Change, event_id: int) -> None:

@@ -6,7 +6,6 @@ from commands.core.errors import UserError
 from commands.core.options import Attachment
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Permission, Request
 from commands.core.reply import Reply
-from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
 
 MAX_BYTES = 50 * 1024 * 1024  # about 500,000 rows of the generic CSV
@@ -46,6 +45,8 @@ async def admin_import(request: Request, db: Database) -> Reply:
             f"{file.filename} is {len(file.data) // 1024 // 1024} MiB; the limit is "
             f"{MAX_BYTES // 1024 // 1024} MiB. Split it, or use `racewatch import`."
         )
+    from commands.imports.pipeline import import_bytes  # loaded by imports only, not at start
+
     report = await import_bytes(
         db,
         file.filename,
