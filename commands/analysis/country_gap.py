@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from commands.analysis import frontier as race
 
@@ -53,23 +54,61 @@ def country_gap(
     return CountryGap(leader, trailer, tuple(behind), ahead)
 
 
-def gap_line(now: CountryGap, year_ago: CountryGap | None = None) -> str:
+def gap_line(
+    now: CountryGap, year_ago: CountryGap | None = None, names: tuple[str, str] | None = None
+) -> str:
     """`CN is a median 6.1 months behind the US across 9 benchmarks, range 1.1-13.4; a year
-    ago 8.0.` (or that CN leads, or that no benchmark has dated scores on both sides)."""
-    lead, trail = now.leader, now.trailer
+    ago 8.0.` (or that CN leads, or that no benchmark has dated scores on both sides).
+    `names`: how to call the trailing and the leading side (`CN`, `the US`)."""
+    trail, lead = names or (now.trailer, f"the {now.leader}")
+    verb = "are" if trail.endswith("s") else "is"
     if now.compared == 0:
-        return f"No benchmark has dated scores of both {trail} and the {lead} yet."
+        return f"No benchmark has dated scores of both {trail} and {lead} yet."
     if now.median is None:
-        return f"{trail} leads the {lead} on all {now.ahead} benchmarks with dated scores of both."
+        leads = "lead" if verb == "are" else "leads"
+        return f"{trail} {leads} {lead} on all {now.ahead} benchmarks with dated scores of both."
     count = len(now.behind)
     text = (
-        f"{trail} is a median {now.median:.1f} months behind the {lead} across {count} "
+        f"{trail} {verb} a median {now.median:.1f} months behind {lead} across {count} "
         f"benchmark{'s' if count != 1 else ''}"
     )
     if count > 1:
         text += f", range {min(now.behind):.1f}-{max(now.behind):.1f}"
     if now.ahead:
-        text += f"; {trail} leads on {now.ahead} more"
+        text += f"; {trail} lead{'' if verb == 'are' else 's'} on {now.ahead} more"
     if year_ago is not None and year_ago.median is not None:
         text += f"; a year ago {year_ago.median:.1f}"
     return text + "."
+
+
+def lead_since(
+    entries: Sequence[race.Entry], leader: str, other: str, higher_is_better: bool
+) -> date | None:
+    """The day `leader`'s best-so-far last went ahead of `other`'s (dated releases only);
+    None when it does not lead on dated scores."""
+    best: dict[str, float] = {}
+    undated_rival = race.best(
+        (e for e in entries if e.country == other and e.released is None), higher_is_better
+    )
+    if undated_rival is not None:  # when it came is unknown: count it as there all along
+        best[other] = undated_rival.value
+    since: date | None = None
+    ahead = False
+    dated = sorted(
+        (e for e in entries if e.released is not None), key=lambda e: e.released or date.min
+    )
+    for entry in dated:
+        if entry.country not in (leader, other):
+            continue
+        known = best.get(entry.country)
+        if known is None or race.at_least(entry.value, known, higher_is_better):
+            best[entry.country] = entry.value
+        now_ahead = (
+            leader in best
+            and (other not in best or best[leader] != best[other])
+            and (other not in best or race.at_least(best[leader], best[other], higher_is_better))
+        )
+        if now_ahead and not ahead:
+            since = entry.released
+        ahead = now_ahead
+    return since if ahead else None

@@ -43,3 +43,17 @@ def test_no_comparable_benchmark_and_a_clean_cn_lead_are_said_plainly() -> None:
     assert gap_line(country_gap([bench(0, 5, 70.0)])) == (
         "CN leads the US on all 1 benchmarks with dated scores of both."
     )
+
+
+def test_lead_since_counts_an_undated_rival_as_there_all_along() -> None:
+    from commands.analysis.country_gap import lead_since
+
+    entries = [
+        Entry("us-undated", "US", None, 75.1),
+        Entry("glm", "CN", date(2026, 6, 15), 74.4),
+        Entry("kimi", "CN", date(2026, 11, 20), 76.0),
+    ]
+    assert lead_since(entries, "CN", "US", True) == date(2026, 11, 20)
+    assert lead_since(entries, "US", "CN", True) is None
+    back = [*entries, Entry("us-new", "US", date(2026, 12, 1), 77.0)]
+    assert lead_since(back, "US", "CN", True) == date(2026, 12, 1)

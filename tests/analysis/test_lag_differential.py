@@ -211,6 +211,7 @@ async def _check(db: Database, data: tuple[list[tuple[str, object, float]], bool
 
 def _cell(cell: str) -> tuple[object, ...]:
     """What a /race lag cell says, in the reference's terms."""
+    cell = cell.removeprefix("was ")  # a trailing side that was ahead when it was released
     if cell.startswith("unknown"):
         return ("unknown",)
     if cell == "never reached":
