@@ -6,11 +6,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.analysis import frontier as race
 from commands.analysis import phrases
+from commands.analysis.sides import sides
+from commands.analysis.standings import benchmark_entries
+from commands.core.countries import country_code
 from commands.core.errors import UserError
 from commands.core.lookup import resolve_benchmark, resolve_model
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
 from commands.core.reply import Reply, Table
+from storage.benchmarks import all_benchmarks
 from storage.engine.db import Database
+from storage.models import find_model
 from storage.names import normalize
 from storage.pairs import Comparison, Pairing, Rivals, compare
 from storage.rows import ModelRow
@@ -113,19 +118,68 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
     )
 
 
+async def _countries(conn: AsyncConnection, name_a: str, name_b: str) -> tuple[str, str] | None:
+    """Both names are countries (and neither a model's name): `/gap CN US`."""
+    if await find_model(conn, name_a) or await find_model(conn, name_b):
+        return None
+    a, b = country_code(name_a), country_code(name_b)
+    if a is None or b is None:
+        return None
+    if a == b:
+        raise UserError(f"Both names are {a}: give two different countries, e.g. /gap CN US.")
+    return a, b
+
+
+async def country_gap_reply(db: Database, a: str, b: str, benchmark: str | None) -> Reply:
+    """Each country's best against the other's on every benchmark both have, with lags."""
+    async with db.read() as conn:
+        benches = (
+            [await resolve_benchmark(conn, benchmark)] if benchmark else await all_benchmarks(conn)
+        )
+        found = [
+            side
+            for bench in benches
+            if (
+                side := sides(
+                    bench.name, await benchmark_entries(conn, bench), a, b, bench.higher_is_better
+                )
+            )
+        ]
+    title = f"{a} vs {b}: each country's best"
+    if not found:
+        return Reply(title=title, body=f"{a} and {b} have no benchmark in common yet.")
+    leads = {side: sum(f.leader == side for f in found) for side in (a, b)}
+    first, second = sorted((a, b), key=lambda side: -leads[side])
+    ties = len(found) - leads[a] - leads[b]
+    body = (
+        f"{first} leads on {leads[first]} of {len(found)} benchmarks, {second} on {leads[second]}"
+    )
+    body += f", tied on {ties}." if ties else "."
+    table = Table(("Benchmark", a, b, "Gap", "Leads"), tuple(f.row() for f in found))
+    return Reply(title=title, body=body, table=table, extra=tuple(f.sentence() for f in found))
+
+
 @REGISTRY.command(
     "gap",
-    description="Compare two models on every benchmark both have, with the time lag",
+    description="Compare two models (or two countries) on every benchmark both have, with lags",
     options=(
         Option("model_a", "First model", required=True, autocomplete=Autocomplete.MODEL),
         Option("model_b", "Second model", required=True, autocomplete=Autocomplete.MODEL),
         Option("benchmark", "Only this benchmark", autocomplete=Autocomplete.BENCHMARK),
     ),
-    examples=("/gap GLM-5.2 Opus-4.8", '/gap glm5.2 "claude opus 4.8" benchmark:FrontierSWE'),
+    examples=(
+        "/gap GLM-5.2 Opus-4.8",
+        '/gap glm5.2 "claude opus 4.8" benchmark:FrontierSWE',
+        "/gap CN US",
+    ),
 )
 async def gap(request: Request, db: Database) -> Reply:
+    name_a, name_b = request.get("model_a"), request.get("model_b")
     async with db.read() as conn:
-        name_a, name_b = request.get("model_a"), request.get("model_b")
+        countries = await _countries(conn, name_a, name_b)
+    if countries is not None:
+        return await country_gap_reply(db, *countries, request.get("benchmark"))
+    async with db.read() as conn:
         found = await compare(conn, name_a, name_b)
         a, b = await _models(conn, found, name_a, name_b)
         pairings, rivals = found.pairings, found.rivals
