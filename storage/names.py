@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-from confusable_homoglyphs.confusables import confusables_data
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -33,7 +33,11 @@ INVISIBLE = re.compile(
 
 # A look-alike's ASCII prototype (Cyrillic `М` -> `M`, full-width `Ｇ` -> `G`, `I` and `l` ->
 # `1`) from Unicode's confusables (TR39) as the confusable-homoglyphs package ships them.
+# Built on first use (a write's look-alike check), not at start-up: it costs tens of ms.
+@functools.cache
 def _prototypes() -> dict[int, str]:
+    from confusable_homoglyphs.confusables import confusables_data
+
     parent: dict[str, str] = {}
 
     def root(char: str) -> str:
@@ -50,9 +54,6 @@ def _prototypes() -> dict[int, str]:
     return table
 
 
-_PROTOTYPE = _prototypes()
-
-
 def visible(text: str) -> str:
     """The text without the characters that show nothing (see INVISIBLE)."""
     return INVISIBLE.sub("", text)
@@ -67,8 +68,9 @@ def normalize(text: str) -> str:
 def skeleton(text: str) -> str:
     """What a name looks like: look-alike characters read as their ASCII prototypes, then
     normalized; two names with one skeleton are told apart only by confusable characters."""
-    plain = visible(unicodedata.normalize("NFKC", text)).translate(_PROTOTYPE)
-    return normalize(plain.casefold().translate(_PROTOTYPE))
+    prototype = _prototypes()
+    plain = visible(unicodedata.normalize("NFKC", text)).translate(prototype)
+    return normalize(plain.casefold().translate(prototype))
 
 
 async def lookalike(
