@@ -42,18 +42,24 @@ async def run(settings: Settings) -> None:
             await console(dispatcher)
             return
         from bot.workers.delivery import DeliveryWorker
+        from bot.workers.feeds import FeedWorker
         from bot.workers.scheduler import AlertScheduler
 
         health = await _health_server(settings)
         worker = DeliveryWorker(dispatcher.db, {f.name: f for f in front_ends})
         scheduler = AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake)
+        feeds = FeedWorker(dispatcher.db, dispatcher.clock) if settings.feeds_on else None
         try:
             for front in front_ends:
                 await _start(front)
             await worker.start()  # sends what the outbox owes through the front ends
             await scheduler.start()  # plans digests and closes ended forecasts
+            if feeds is not None:
+                await feeds.start()  # polls the feeds that are due
             await asyncio.Event().wait()
         finally:
+            if feeds is not None:
+                await feeds.stop()
             scheduler.shutdown()
             await worker.stop()
             for front in front_ends:

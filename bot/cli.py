@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="declare /gap, /race... beside /racewatch (they may clash with other apps)",
     )
+    feeds = sub.add_parser("feeds", help="the public sources Racewatch polls")
+    feeds.add_argument("action", choices=["list", "sync"], help="list them, or poll now")
+    feeds.add_argument("name", nargs="?", help="sync: only this feed")
     datafiles.add_parsers(sub)  # import, export, backup, restore
     return parser
 
@@ -65,6 +68,11 @@ async def _console(settings: Settings) -> int:
     async with open_dispatcher(settings) as dispatcher:
         await console(dispatcher)
     return 0
+
+
+def _feeds_line(args: argparse.Namespace) -> str:
+    """`racewatch feeds sync NAME` is the console's `/admin feed sync NAME`."""
+    return f"/admin feed {args.action}" + (f" {args.name}" if args.name else "")
 
 
 async def _upgrade(settings: Settings) -> int:
@@ -154,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": lambda: _ask(settings, " ".join(args.line)),
         "console": lambda: _console(settings),
         "db": lambda: _check(settings) if args.action == "check" else _upgrade(settings),
+        "feeds": lambda: _ask(settings, _feeds_line(args)),
         "run": lambda: _run(settings),
     }
     try:

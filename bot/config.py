@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     health_port: int = Field(8080, validation_alias="RACEWATCH_HEALTH_PORT")
     health_host: str = Field("127.0.0.1", validation_alias="RACEWATCH_HEALTH_HOST")
     bundled: str = Field("full", validation_alias="RACEWATCH_BUNDLED")  # full | articles
+    feeds: str = Field("on", validation_alias="RACEWATCH_FEEDS")  # on | off
 
     # Discord
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
@@ -61,6 +62,17 @@ class Settings(BaseSettings):
         if bundled not in BUNDLES:
             raise ValueError(f"RACEWATCH_BUNDLED is one of {', '.join(BUNDLES)}, not {bundled!r}")
         return bundled
+
+    @field_validator("feeds")
+    @classmethod
+    def _on_or_off(cls, feeds: str) -> str:
+        if feeds.lower() not in ("on", "off"):
+            raise ValueError(f"RACEWATCH_FEEDS is on or off, not {feeds!r}")
+        return feeds.lower()
+
+    @property
+    def feeds_on(self) -> bool:
+        return self.feeds == "on"
 
     @property
     def discord_curators(self) -> frozenset[str]:

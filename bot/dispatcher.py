@@ -15,6 +15,7 @@ from commands.alerts import handlers
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
 from commands.feeds.bundle import prepare_bundled
+from commands.feeds.defaults import install_defaults
 from storage.engine.db import Database
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
     try:
         if await prepare_bundled(db, settings.bundled):
             log.info("new database: loaded the bundled dataset")
+        if settings.feeds_on and await install_defaults(db, SystemClock().now()):
+            log.info("configured the default feeds (RACEWATCH_FEEDS=off stops polling)")
         handlers.install(db)  # inside every write: outbox rows, forecast resolution
         yield Dispatcher(db, SystemClock())
     finally:

@@ -54,6 +54,8 @@ def from_json(table: Table, data: Mapping[str, Any]) -> dict[str, Any]:
         value = out.get(column.name)
         if isinstance(value, str) and isinstance(column.type, Date):
             out[column.name] = date.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(column.type, schema.UTCDateTime):
+            out[column.name] = datetime.fromisoformat(value)
     return out
 
 

@@ -85,21 +85,28 @@ async def count_models(conn: AsyncConnection) -> int:
 
 
 async def add_model(
-    change: Change, values: Mapping[str, Any], aliases: tuple[str, ...] = ()
+    change: Change,
+    values: Mapping[str, Any],
+    aliases: tuple[str, ...] = (),
+    *,
+    credit: str | None = None,
 ) -> int:
-    """Insert a model with its names and append its release event."""
+    """Insert a model with its names and append its release event (`credit`: its source,
+    said in the alert, for a release a feed found)."""
     model_id = await change.insert(m, dict(values))
     for label in (values["name"], *aliases):
         await add_name(change, "model", label, model_id)
     model = await get_model(change.conn, model_id)
     released = _when(model.released, model.release_precision)
+    said = f"{model.name} ({model.organization}, {model.country}) released {released}"
     await change.event(
         "release",
-        f"{model.name} ({model.organization}, {model.country}) released {released}",
+        said + (f" (source: {credit})" if credit else ""),
         model=model.name,
         organization=model.organization,
         country=model.country,
-        payload={"model_id": model_id, "released": released, "weights": model.weights},
+        payload={"model_id": model_id, "released": released, "weights": model.weights}
+        | ({"source": credit} if credit else {}),
     )
     return model_id
 

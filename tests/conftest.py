@@ -20,8 +20,9 @@ from tests.support.world import NOW, Ask
 
 # The tests' answers are built on the articles alone: a new database (here, and in every
 # `racewatch` the tests start) leaves out the bundled ECI file; tests/feeds/test_bundle.py
-# starts with the full bundle.
+# starts with the full bundle. Nor do they poll the real feeds (tests/feeds use a fake).
 os.environ["RACEWATCH_BUNDLED"] = "articles"
+os.environ["RACEWATCH_FEEDS"] = "off"
 
 
 @pytest.fixture(scope="session")

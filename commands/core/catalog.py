@@ -17,6 +17,6 @@ from commands.slash import (  # noqa: F401
     subscriptions,
     timeline,
 )
-from commands.slash.admin import audit, data, facts, imports  # noqa: F401
+from commands.slash.admin import audit, data, facts, feeds, imports, review  # noqa: F401
 
 __all__ = ["REGISTRY"]

@@ -258,3 +258,60 @@ deliveries = Table(
     Index("ix_deliveries_due", "status", "not_before"),
     Index("ix_deliveries_subscription", "subscription_id", "created_at"),
 )
+
+# A public source polled on a schedule (storage/feeds.py): its kind, trust and last sync.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),  # epoch | huggingface | openrouter | rss
+    Column("url", Text, nullable=False),
+    Column("trust", String(6), nullable=False),  # auto | review
+    Column("every_s", Integer, nullable=False),  # seconds between polls
+    Column("status", String(8), nullable=False, default="new"),  # new | ok | failing
+    Column("last_error", Text, nullable=True),
+    Column("failures", Integer, nullable=False, default=0),  # this failure streak
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("body_hash", String(64), nullable=True),
+    Column("last_sync_at", UTCDateTime(), nullable=True),
+    Column("last_change_at", UTCDateTime(), nullable=True),
+    Column("next_run_at", UTCDateTime(), nullable=True),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Every item a feed has listed, once: a new item is one whose key is not here yet.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(300), nullable=False),  # kind-wide: hf:deepseek-ai/DeepSeek-V4
+    Column("seen_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("feed_id", "key", name="uq_feed_items_feed_id"),
+)
+
+# What a review feed proposes (a new model, a release date, news) until a curator decides.
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True),
+    Column("feed_name", String(40), nullable=False),
+    Column("item_key", String(300), nullable=False),
+    Column("kind", String(8), nullable=False),  # model | release | news
+    Column("subject", String(200), nullable=False),  # the model's name, or the headline
+    Column("subject_key", String(200), nullable=False),  # normalized: finds the same model
+    Column("model_id", Integer, nullable=True),  # the known model it enriches, if any
+    Column("payload", JSON, nullable=False),
+    Column("evidence", Text, nullable=False),  # the item's link
+    Column("status", String(8), nullable=False, default="pending"),  # pending|approved|rejected
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Index("ix_proposals_status", "status", "id"),
+    Index("ix_proposals_item", "item_key"),
+    Index("ix_proposals_subject", "subject_key", "status"),
+)

@@ -26,6 +26,7 @@ from storage.scores import add_score
 
 DATASET = Path(__file__).with_name("dataset.toml")
 EPOCH_ECI = Path(__file__).with_name("epoch") / "epoch_eci.csv"
+WATCHED_ORGS = Path(__file__).with_name("watched_orgs.toml")
 SEED_ACTOR = "seed"
 # RACEWATCH_BUNDLED: what a new database is filled with (the tests use "articles")
 BUNDLES = ("full", "articles")
@@ -34,6 +35,15 @@ BUNDLES = ("full", "articles")
 def read_dataset(path: Path = DATASET) -> dict[str, Any]:
     with path.open("rb") as file:
         return tomllib.load(file)
+
+
+def watched_orgs(table: str = "orgs", path: Path = WATCHED_ORGS) -> dict[str, tuple[str, str]]:
+    """Hugging Face organisation (or, `providers`, OpenRouter prefix) -> (lab, country), from
+    the bundled, editable table."""
+    with path.open("rb") as file:
+        rows = tomllib.load(file)[table]
+    key = "hub" if table == "orgs" else "slug"
+    return {row[key]: (row["lab"], row["country"]) for row in rows}
 
 
 async def load_seed(db: Database, now: datetime | None = None, path: Path = DATASET) -> None:

@@ -38,7 +38,7 @@ def racewatch(
         input=stdin,
         timeout=120,
         env=clean
-        | {"RACEWATCH_BUNDLED": "articles"}
+        | {"RACEWATCH_BUNDLED": "articles", "RACEWATCH_FEEDS": "off"}
         | (env or {})
         | {"PYTHONPATH": str(Path.cwd())},
     )
@@ -81,6 +81,7 @@ async def start_racewatch(fake: FakeDiscord, database_url: str, workdir: Path, l
         RACEWATCH_HEALTH_PORT="0",
         RACEWATCH_LOG_LEVEL="INFO",
         RACEWATCH_BUNDLED="articles",
+        RACEWATCH_FEEDS="off",
         PYTHONPATH=str(ROOT),
     )
     log = workdir / f"{label}.log"

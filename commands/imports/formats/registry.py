@@ -5,12 +5,13 @@ A new format is a module in this folder (see `base.Format`) and one line in `FOR
 
 from __future__ import annotations
 
-from commands.imports.formats import epoch, generic_csv, generic_json
+from commands.imports.formats import epoch, epoch_hub, generic_csv, generic_json
 from commands.imports.formats.base import Format, Parsed, decode
 
 FORMATS: tuple[Format, ...] = (
     generic_json,
     epoch,
+    epoch_hub,
     generic_csv,  # last: it takes any text
 )
 

@@ -1,0 +1,152 @@
+"""/admin feed add | list | remove | sync: curators choose the public sources Racewatch polls."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import datetime
+
+from commands.core.errors import UserError
+from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
+from commands.core.reply import Reply, Table
+from commands.feeds.defaults import check_spec, every_text, insert_feed, parse_every
+from commands.feeds.fetch import FeedClient
+from commands.feeds.kinds import KINDS
+from commands.feeds.sync import sync_feeds
+from storage.engine.db import Database
+from storage.feeds import FeedRow, get_feed, item_counts, list_feeds, remove_feed
+
+CURATOR = Permission.CURATOR
+REGISTRY.group("admin", "feed", description="The public sources Racewatch polls")
+
+
+def when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M") if at else "never"
+
+
+def status(feed: FeedRow) -> str:
+    if feed.status == "failing":
+        return f"failing ×{feed.failures}: {feed.last_error}"
+    return feed.status
+
+
+@REGISTRY.command(
+    "admin",
+    "feed",
+    "add",
+    description="Poll a public source: Epoch AI data, a Hugging Face organisation, OpenRouter, RSS",
+    permission=CURATOR,
+    options=(
+        Option("name", "A short name: lowercase letters, digits, - and _", required=True),
+        Option("kind", "What the source is", required=True, choices=tuple(sorted(KINDS))),
+        Option("url", "Where it is (http or https)", OptionType.TEXT, required=True),
+        Option(
+            "trust",
+            "auto: applied as it arrives; review: a curator decides (default)",
+            choices=("auto", "review"),
+        ),
+        Option("every", "How often to poll: 30m, 6h, 1d (default 1h)"),
+    ),
+    examples=(
+        "/admin feed add hf-qwen huggingface https://huggingface.co/api/models?author=Qwen"
+        "&sort=createdAt&direction=-1&limit=50",
+        "/admin feed add lab-news rss https://openai.com/news/rss.xml every:6h",
+    ),
+)
+async def feed_add(request: Request, db: Database) -> Reply:
+    kind = KINDS.get(request.get("kind", ""))
+    trust = request.get("trust") or ("auto" if kind and kind.apply else "review")
+    spec = check_spec(request.get("name"), request.get("kind"), request.get("url"), trust)
+    if request.get("every"):
+        spec = replace(spec, every_s=parse_every(request.get("every")))
+    async with db.write(request.caller.actor, f"feed add {spec.name}", request.now) as change:
+        await insert_feed(change, spec, request.now, random.Random(), 0)
+    return Reply(
+        title=f"Added feed {spec.name}",
+        body=f"{spec.kind}, trust {spec.trust}, every {every_text(spec.every_s)}: {spec.url}\n"
+        f"Poll it now with /admin feed sync {spec.name}.",
+    )
+
+
+@REGISTRY.command(
+    "admin",
+    "feed",
+    "list",
+    description="Every feed: kind, trust, last sync and change, items seen, status, next poll",
+    permission=CURATOR,
+    examples=("/admin feed list",),
+)
+async def feed_list(request: Request, db: Database) -> Reply:
+    async with db.read() as conn:
+        feeds = await list_feeds(conn)
+        counts = await item_counts(conn)
+    if not feeds:
+        return Reply(title="Feeds", body="No feeds yet; add one with /admin feed add.")
+    table = Table(
+        ("Feed", "Kind", "Trust", "Every", "Last sync", "Last change", "Items", "Status", "Next"),
+        tuple(
+            (
+                f.name,
+                f.kind,
+                f.trust,
+                every_text(f.every_s),
+                when(f.last_sync_at),
+                when(f.last_change_at),
+                f"{counts.get(f.id, 0):,}",
+                status(f),
+                when(f.next_run_at),
+            )
+            for f in feeds
+        ),
+    )
+    failing = sum(f.status == "failing" for f in feeds)
+    body = f"{len(feeds)} feed(s), {failing} failing." + (
+        "" if not failing else " A failing feed is retried later, less often each time."
+    )
+    return Reply(title="Feeds", body=body, table=table, ephemeral=True)
+
+
+@REGISTRY.command(
+    "admin",
+    "feed",
+    "remove",
+    description="Stop polling a feed (its proposals stay in the queue)",
+    permission=CURATOR,
+    options=(Option("name", "The feed", required=True),),
+    examples=("/admin feed remove openrouter",),
+)
+async def feed_remove(request: Request, db: Database) -> Reply:
+    name = request.get("name")
+    async with db.write(request.caller.actor, f"feed remove {name}", request.now) as change:
+        feed = await get_feed(change.conn, name)
+        if feed is None:
+            raise UserError(f"There is no feed called {name}; see /admin feed list.")
+        await remove_feed(change, feed.id)
+    return Reply(title=f"Removed feed {name}", body="/admin undo brings it back.")
+
+
+@REGISTRY.command(
+    "admin",
+    "feed",
+    "sync",
+    description="Poll one feed now, or every feed",
+    permission=CURATOR,
+    options=(Option("name", "The feed (default: every feed)"),),
+    examples=("/admin feed sync", "/admin feed sync epoch-eci"),
+    slow=True,
+)
+async def feed_sync(request: Request, db: Database) -> Reply:
+    name = request.get("name")
+    async with db.read() as conn:
+        feeds = await list_feeds(conn)
+    if name:
+        feeds = [f for f in feeds if f.name == name]
+        if not feeds:
+            raise UserError(f"There is no feed called {name}; see /admin feed list.")
+    async with FeedClient() as client:
+        results = await sync_feeds(db, feeds, client, request.now)
+    failed = sum(r.outcome == "failed" for r in results)
+    return Reply(
+        title=f"Synced {len(results)} feed(s)" + (f", {failed} failed" if failed else ""),
+        body="\n".join(r.line() for r in results) or "No feeds to sync.",
+    )

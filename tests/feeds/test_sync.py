@@ -1,0 +1,161 @@
+"""Polling against the fake server: new items once, unchanged feeds cost one 304 each."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+import pytest
+
+from tests.support.database import snapshot
+from tests.support.fakes.feeds import FakeFeeds, hf_entry, sample
+from tests.support.feeds_world import Feeds
+
+HF = "/api/models"
+JSON = "application/json"
+
+
+def without_feeds(
+    tables: dict[str, list[tuple[object, ...]]],
+) -> dict[str, list[tuple[object, ...]]]:
+    """Every table but the feeds' own bookkeeping row."""
+    return {name: rows for name, rows in tables.items() if name != "feeds"}
+
+
+async def test_a_new_item_appears_after_one_sync_and_not_after_the_second(feeds: Feeds) -> None:
+    listed = json.loads(sample("huggingface_deepseek-ai.json"))
+    feeds.fake.serve(HF, json.dumps(listed).encode(), JSON)
+    await feeds.add("hf-deepseek", "huggingface", HF)
+    [first] = await feeds.poll()
+    assert first.outcome == "changed" and first.new_items == 5, first
+    queue = (await feeds.ask("/admin review")).plain_text()
+    # V4 is new; its FP8 copy and the OCR model are not proposed, older releases are the past
+    assert "#1 Model: DeepSeek-V4 (new model by DeepSeek (CN)" in queue
+    assert "released 2026-11-20" in queue and "685B parameters" in queue and "licence mit" in queue
+    assert "https://huggingface.co/deepseek-ai/DeepSeek-V4" in queue
+    for absent in ("FP8", "OCR", "V3.2", "R1", "#2"):
+        assert absent not in queue
+
+    listed.insert(0, hf_entry("deepseek-ai/DeepSeek-V4-Lite", "2026-11-24"))
+    feeds.fake.serve(HF, json.dumps(listed).encode(), JSON)
+    [second] = await feeds.poll()
+    assert (second.outcome, second.new_items, second.proposals) == ("changed", 1, 1)
+    assert "#2 Model: DeepSeek-V4-Lite" in (await feeds.ask("/admin review")).plain_text()
+
+    before = await snapshot(feeds.db)
+    hits, sent = feeds.fake.hits[HF], len(feeds.fake.headers)
+    [third] = await feeds.poll()
+    assert third.outcome == "unchanged"
+    assert feeds.fake.hits[HF] == hits + 1  # one request ...
+    assert feeds.fake.headers[sent]["If-None-Match"]  # ... a conditional one, answered 304
+    assert "Racewatch/" in feeds.fake.headers[sent]["User-Agent"]
+    assert without_feeds(await snapshot(feeds.db)) == without_feeds(before)
+    listing = (await feeds.ask("/admin feed list")).plain_text()
+    assert "hf-deepseek" in listing and " ok " in listing and "     6 " in listing
+
+
+BIG = 50 * 1024 * 1024
+BAD_SOURCES: dict[str, tuple[Callable[[FakeFeeds], None], str]] = {
+    "html instead of JSON": (
+        lambda fake: fake.serve_plain(HF, b"<!DOCTYPE html><html><body>Sorry</body></html>", JSON),
+        "expected JSON, got HTML",
+    ),
+    "an HTML error page": (
+        lambda fake: fake.serve_plain(HF, b"<html>Service unavailable</html>", "text/html"),
+        "expected application/json or text/json, got text/html",
+    ),
+    "truncated JSON": (
+        lambda fake: fake.serve_plain(HF, sample("huggingface_deepseek-ai.json")[:700], JSON),
+        "malformed or truncated JSON",
+    ),
+    "a body cut off mid-way": (
+        lambda fake: fake.cut(HF, sample("huggingface_deepseek-ai.json"), JSON),
+        "cannot reach 127.0.0.1",
+    ),
+    "a 50 MB body, declared": (
+        lambda fake: fake.huge(HF, BIG, declared=True, content_type=JSON),
+        "body of 50.0 MB is over the 20.0 MB cap",
+    ),
+    "a 50 MB body, streamed": (
+        lambda fake: fake.huge(HF, BIG, declared=False, content_type=JSON),
+        "body over the 20.0 MB cap",
+    ),
+    "a wrong content type": (
+        lambda fake: fake.serve_plain(HF, sample("huggingface_deepseek-ai.json"), "image/png"),
+        "got image/png",
+    ),
+    "a redirect to another host": (
+        lambda fake: fake.redirect(HF, f"http://localhost:{fake.port}/elsewhere"),
+        "redirected to another host (localhost:",
+    ),
+    "a timeout": (lambda fake: fake.stall(HF, 3.0), "no answer within 0.5 s"),
+    "500s": (lambda fake: fake.fail(HF, 500), "HTTP 500 Internal Server Error"),
+    "10,000 items": (
+        lambda fake: fake.serve(
+            HF,
+            json.dumps(
+                [hf_entry(f"deepseek-ai/M-{i}", "2026-11-20") for i in range(10_000)]
+            ).encode(),
+            JSON,
+        ),
+        "lists 10,000 items; at most 5,000 are read",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SOURCES))
+async def test_a_bad_source_marks_the_feed_failing_and_writes_nothing(
+    feeds: Feeds, case: str
+) -> None:
+    play, reason = BAD_SOURCES[case]
+    await feeds.add("hf-deepseek", "huggingface", HF)
+    play(feeds.fake)
+    before = await snapshot(feeds.db)
+    [result] = await feeds.poll()
+    assert result.outcome == "failed" and reason in (result.error or ""), result
+    assert without_feeds(await snapshot(feeds.db)) == without_feeds(before)
+    listing = (await feeds.ask("/admin feed list")).plain_text()
+    assert "failing ×1: " in listing and reason in listing, listing
+    assert "Nothing to review." in (await feeds.ask("/admin review")).plain_text()
+
+
+async def test_a_failing_feed_never_blocks_the_others_and_logs_once_a_streak(
+    feeds: Feeds, caplog: pytest.LogCaptureFixture
+) -> None:
+    feeds.fake.fail("/broken", 503)
+    feeds.fake.serve("/news.rss", sample("openai_news.rss"), "application/rss+xml")
+    await feeds.add("broken", "rss", "/broken")
+    await feeds.add("openai-news", "rss", "/news.rss")
+    caplog.set_level(logging.INFO, logger="commands.feeds.sync")
+    results = {r.feed: r for r in await feeds.poll()}
+    assert results["broken"].outcome == "failed" and results["openai-news"].outcome == "changed"
+    for _ in range(3):  # the streak goes on: each poll later than the last (backoff)
+        await feeds.poll()
+        await feeds.poll()
+    lines = [r.getMessage() for r in caplog.records if "broken" in r.getMessage()]
+    assert lines == ["feed broken is failing: HTTP 503 Service Unavailable (retried with backoff)"]
+    listing = (await feeds.ask("/admin feed list")).plain_text()
+    assert "failing ×" in listing and "openai-news" in listing
+
+    feeds.fake.serve("/broken", sample("openai_news.rss"), "application/rss+xml")
+    for _ in range(6):  # the backoff has grown past a day and a half: poll until it is due
+        if any(r.feed == "broken" for r in await feeds.poll()):
+            break
+    lines = [r.getMessage() for r in caplog.records if "broken" in r.getMessage()]
+    assert len(lines) == 2 and lines[1].startswith("feed broken works again after")
+
+
+async def test_backoff_doubles_and_is_jittered(feeds: Feeds) -> None:
+    feeds.fake.fail("/broken", 500)
+    await feeds.add("broken", "rss", "/broken")
+    gaps = []
+    for _ in range(4):
+        [result] = await feeds.worker.run_due()  # due now: added, or its retry time came
+        assert result.outcome == "failed"
+        feed = await feeds.feed("broken")
+        assert feed.next_run_at is not None
+        gaps.append((feed.next_run_at - feeds.clock.now()).total_seconds() / 3600)
+        feeds.clock.set(feed.next_run_at)
+    for gap, hours in zip(gaps, (2, 4, 8, 16), strict=True):  # ±10% jitter on each
+        assert hours * 0.9 <= gap <= hours * 1.1, gaps
