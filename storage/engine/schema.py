@@ -259,12 +259,14 @@ deliveries = Table(
     Index("ix_deliveries_subscription", "subscription_id", "created_at"),
 )
 
+FEED_NAME_LENGTH = 40  # a feed's short name (`hf-deepseek-ai`)
+
 # A public source polled on a schedule (storage/feeds.py): its kind, trust and last sync.
 feeds = Table(
     "feeds",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(40), nullable=False, unique=True),
+    Column("name", String(FEED_NAME_LENGTH), nullable=False, unique=True),
     Column("kind", String(20), nullable=False),  # epoch | huggingface | openrouter | rss
     Column("url", Text, nullable=False),
     Column("trust", String(6), nullable=False),  # auto | review

@@ -51,10 +51,18 @@ STORED: dict[tuple[str, ...], dict[str, tuple[str, ...]]] = {
     ("admin", "score", "add"): {"source": ("scores.source",)},
 }
 STORED[("admin", "model", "edit")] = STORED[("admin", "model", "add")]
+STORED[("admin", "feed", "add")] = {"name": ("feeds.name",), "url": ("feeds.url",)}
+STORED[("admin", "review")] = {
+    "name": ("models.name", *NAME_COLUMNS),
+    "org": ("organizations.name", "events.organization"),
+}
 # Written options read through a parser that stores something shorter (or only looked up).
 PARSED = {
     ("admin", "access"): {"model"},
     ("admin", "import"): {"benchmark"},
+    ("admin", "feed", "add"): {"every"},  # 30m, 6h, 1d: seconds
+    ("admin", "feed", "remove"): {"name"},  # looked up
+    ("admin", "feed", "sync"): {"name"},
     ("admin", "news"): {"model", "org"},
     ("admin", "score", "add"): {"model", "benchmark"},
     ("digest", "schedule"): {"time", "timezone"},  # HH:MM; an IANA zone name

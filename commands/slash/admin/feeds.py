@@ -14,6 +14,7 @@ from commands.feeds.fetch import FeedClient
 from commands.feeds.kinds import KINDS
 from commands.feeds.sync import sync_feeds
 from storage.engine.db import Database
+from storage.engine.schema import FEED_NAME_LENGTH
 from storage.feeds import FeedRow, get_feed, item_counts, list_feeds, remove_feed
 
 CURATOR = Permission.CURATOR
@@ -37,7 +38,12 @@ def status(feed: FeedRow) -> str:
     description="Poll a public source: Epoch AI data, a Hugging Face organisation, OpenRouter, RSS",
     permission=CURATOR,
     options=(
-        Option("name", "A short name: lowercase letters, digits, - and _", required=True),
+        Option(
+            "name",
+            "A short name: lowercase letters, digits, - and _",
+            required=True,
+            max_length=FEED_NAME_LENGTH,
+        ),
         Option("kind", "What the source is", required=True, choices=tuple(sorted(KINDS))),
         Option("url", "Where it is (http or https)", OptionType.TEXT, required=True),
         Option(
