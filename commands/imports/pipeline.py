@@ -194,7 +194,7 @@ class _Job:
         async with self._transaction() as change:  # the database keeps changing
             plan = await self._check(reread(), await load_snapshot(change.conn))
             if plan is not None:
-                await self._publish(change, plan)
+                await self._publish(change, plan, f"import-{uuid.uuid4().hex[:12]}")
 
     async def _check(self, parsed: Parsed, snapshot: Snapshot) -> ImportPlan | None:
         """Every row checked against the snapshot; the plan, or None when nothing is to be
@@ -228,22 +228,33 @@ class _Job:
         return self.db.write(self.actor, f"import {self.report.filename}", self.at, bulk=bulk)
 
     async def _write(self, plan: ImportPlan, version: int) -> None:
+        batch = f"import-{uuid.uuid4().hex[:12]}"
+        prepared: PlanWriter | None = None
+        if self.db.is_sqlite:  # the pages made before the lock: it is held for writing only
+            async with self.db.read() as conn:
+                action = f"import {self.report.filename}"
+                prepared = PlanWriter(Change(conn, self.actor, action, self.at), plan, batch)
+                await prepared.prepare()
         async with self._transaction() as change:
             if await data_version(change.conn) != version:
                 raise _Stale  # rolls back: nothing written
-            await self._publish(change, plan)
+            await self._publish(change, plan, batch, prepared)
 
-    async def _publish(self, change: Change, plan: ImportPlan) -> None:
+    async def _publish(
+        self, change: Change, plan: ImportPlan, batch: str, prepared: PlanWriter | None = None
+    ) -> None:
         """Write the plan, its events and the lead changes it makes (same transaction)."""
-        batch = f"import-{uuid.uuid4().hex[:12]}"
         touched = {b for b in plan.benchmarks_touched if isinstance(b, int)}
         leaders = await _leaders(change, touched)
-        writer = PlanWriter(change, plan, batch)
+        writer = prepared or PlanWriter(change, plan, batch)
         try:
-            self.report.written = await writer.finish()
+            written = await (writer.publish(change) if prepared else writer.finish())
         except BaseException:
             writer.abandon()
             raise
+        if written is None:
+            raise _Stale  # another write took ids the pages use
+        self.report.written = written
         self.report.batch = batch
         self.report.lead_changes = await _lead_events(change, leaders, batch)
 

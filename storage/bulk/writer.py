@@ -290,6 +290,22 @@ class _Pages:
         self.pending.clear()
 
 
+class _Recorded:
+    """Pages kept instead of sent: a plan's pages made before the write lock is taken."""
+
+    def __init__(self) -> None:
+        self.pages: list[tuple[str, Columns]] = []
+
+    async def send(self, sql: str, columns: Columns) -> None:
+        self.pages.append((sql, columns))
+
+    async def settle(self) -> None:
+        """Nothing is on its way."""
+
+    def abandon(self) -> None:
+        self.pages.clear()
+
+
 _model_facts: Callable[[NewModel], tuple[Any, ...]] = attrgetter(*MODEL_FACTS)
 _score_facts: Callable[[NewScore], tuple[Any, ...]] = attrgetter(*SCORE_FACTS)
 
@@ -310,8 +326,9 @@ class PlanWriter:
         self.change = change
         self.plan = plan
         self.batch = batch
-        self.pages = _Pages(change)
+        self.pages: _Pages | _Recorded = _Pages(change)
         self.next_id: dict[str, int] = {}
+        self.first_id: dict[str, int] = {}  # where each table's new ids start (SQLite)
         # the ids of rows this import creates, by key (an existing row's id maps to itself)
         self.benchmark_ids: dict[Ref, int] = {}
         self.org_ids: dict[Ref, int] = {}
@@ -335,6 +352,7 @@ class PlanWriter:
         if table.name not in self.next_id:
             await self.pages.settle()
             self.next_id[table.name] = (await reserve_ids(self.change, table, 1))[0]
+            self.first_id[table.name] = self.next_id[table.name]
         start = self.next_id[table.name]
         self.next_id[table.name] = start + count
         return range(start, start + count)
@@ -454,13 +472,42 @@ class PlanWriter:
         )
         self.event_ids.extend(ids)
 
-    async def finish(self) -> Written:
-        """Write the rest, correct what later rows changed, update, append the events."""
-        await self.write_new()
+    async def _last_events(self) -> None:
         plan, at, batch = self.plan, self.change.at, self.batch
         await self._events(_release_events(plan.models, at, batch), len(plan.models))
         changed = plan.changed_scores
         await self._events(_score_events(changed, "updated", at, batch), len(changed))
+
+    async def finish(self) -> Written:
+        """Write the rest, correct what later rows changed, update, append the events."""
+        await self.write_new()
+        await self._last_events()
+        return await self._complete()
+
+    async def prepare(self) -> None:
+        """SQLite, before the write lock: make every page of the plan now, with ids from
+        where each table ends (`change` may be a read connection's); `publish` writes them."""
+        self.pages = _Recorded()
+        await self.write_new()
+        await self._last_events()
+
+    async def publish(self, change: Change) -> Written | None:
+        """Write the pages `prepare` made in `change`'s transaction, then what `finish`
+        does after them; None (nothing written) when a table's end moved meanwhile."""
+        recorded = self.pages
+        assert isinstance(recorded, _Recorded)
+        for name, first in self.first_id.items():
+            table = schema.metadata.tables[name]
+            if (await reserve_ids(change, table, 1))[0] != first:
+                return None
+        change.rows.extend(self.change.rows)  # the new rows' runs of ids, for the audit
+        self.change, self.pages = change, _Pages(change)
+        for sql, columns in recorded.pages:
+            await self.pages.send(sql, columns)
+        return await self._complete()
+
+    async def _complete(self) -> Written:
+        plan = self.plan
         await self.pages.settle()
         await self._correct()
         await _updates(self.change, plan)

@@ -20,6 +20,7 @@ from commands.core.reply import Reply
 from commands.imports import checks
 from commands.imports.formats.base import RawRow
 from commands.imports.pipeline import import_bytes
+from storage.bulk.writer import PlanWriter
 from storage.engine import schema
 from storage.engine.db import Database
 from tests.support.world import NOW, Ask
@@ -125,3 +126,35 @@ async def test_an_invalid_file_never_takes_the_write_lock(
     report = await import_bytes(db, "rows.csv", bad.encode(), now=NOW)
     assert report.refused and [r.number for r in report.rejected] == [3]
     assert [r.is_error for r in said] == [False, False, False], [r.plain_text() for r in said]
+
+
+async def test_rows_written_elsewhere_between_preparing_and_writing_are_kept(
+    db: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's pages are made before it takes the lock, with ids from where each table
+    ends; an event another process appends meanwhile (no audit entry) moves the end: the
+    import makes its pages again instead of colliding with it."""
+    prepare = PlanWriter.prepare
+    appended: list[int] = []
+
+    async def prepare_then_append(self: PlanWriter) -> None:
+        await prepare(self)
+        if not appended:
+            other = sqlite3.connect(db_path, isolation_level=None)
+            cursor = other.execute(
+                "INSERT INTO events (kind, at, summary, payload) "
+                "VALUES ('news', '2026-11-23 12:00:00', 'written meanwhile', '{}')"
+            )
+            appended.append(int(cursor.lastrowid or 0))
+            other.close()
+
+    monkeypatch.setattr(PlanWriter, "prepare", prepare_then_append)
+    report = await import_bytes(db, "rows.csv", ROWS.encode(), now=NOW)
+    assert report.written is not None and report.written.scores == 2, report.text()
+    async with db.read() as conn:
+        events = schema.events
+        kept = select(events.c.summary).where(events.c.id == appended[0])
+        assert (await conn.execute(kept)).scalar() == "written meanwhile"
+        batch = select(func.count()).where(events.c.batch == report.batch)
+        said = report.written.events + len(report.lead_changes)  # and a lead change
+        assert (await conn.execute(batch)).scalar() == said == 4
