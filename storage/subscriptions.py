@@ -88,6 +88,7 @@ class Subscription:
     paused_at: datetime | None
     created_by: str
     created_at: datetime
+    mention: str | None = None  # a Discord role or Slack user group id, pinged on lead changes
 
     @property
     def kinds(self) -> list[str]:
@@ -148,6 +149,7 @@ def _row(row: Any) -> Subscription:
         row.paused_at,
         row.created_by,
         row.created_at,
+        row.mention,
     )
 
 

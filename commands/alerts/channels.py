@@ -69,6 +69,8 @@ def describe(sub: Subscription, now: datetime) -> list[str]:
         f"Instant alerts: {'on' if sub.instant else 'off'}; format {sub.format}",
         f"Digest: {digest}",
     ]
+    if sub.mention:
+        lines.append(f"Lead changes ping: {sub.mention} (no other alert pings anyone)")
     if sub.paused_reason:
         when = local_label(sub.paused_at, sub.timezone) if sub.paused_at else "?"
         lines.append(f"PAUSED since {when}: {sub.paused_reason}. /subscribe again to resume.")

@@ -11,7 +11,7 @@ import asyncio
 import heapq
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -128,4 +128,9 @@ async def delivery_reply(
     if delivery.kind == "batch" and delivery.batch is not None:
         return await (batches or BatchReplies(keep=0)).get(conn, delivery.batch, sub)
     wanted = [e for e in await events_by_id(conn, delivery.event_ids) if mismatch(sub, e) is None]
-    return alert_reply(wanted, sub.format) if wanted else None
+    if not wanted:
+        return None
+    reply = alert_reply(wanted, sub.format)
+    if sub.mention and any(e.kind == "lead" for e in wanted):
+        return replace(reply, mention=sub.mention)  # the channel opted in: ping on lead changes
+    return reply

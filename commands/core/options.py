@@ -254,7 +254,7 @@ def convert(option: Option, raw: Any) -> Any:
     if option.choices:
         return _choice(option, raw)
     kind = option.type
-    if kind is OptionType.STRING:
+    if kind in (OptionType.STRING, OptionType.ROLE):
         return _name(option.name, raw, max_length(option))
     if kind is OptionType.TEXT:
         return _text(option.name, raw, max_length(option), one_line=False)

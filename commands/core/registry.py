@@ -32,6 +32,7 @@ class OptionType(StrEnum):
     SOURCE = "source"  # an http(s) URL or a citation
     COUNTRY = "country"  # ISO 3166 alpha-2
     ATTACHMENT = "attachment"  # a file the caller uploads
+    ROLE = "role"  # who to notify: a Discord role, a Slack user group (its id), or `none`
 
 
 class Autocomplete(StrEnum):

@@ -48,6 +48,9 @@ class Reply:
     ephemeral: bool = False
     is_error: bool = False
     extra: tuple[str, ...] = field(default=())
+    mention: str = ""
+    """A role (Discord) or user group (Slack) id this message pings; every other message pings
+    nobody. Set only on a lead-change alert of a channel that opted in."""
     post: Reply | None = None
     """A message the front end also posts in the caller's channel the way alerts are posted
     (the /subscribe test alert), so a missing permission shows as it would for an alert."""

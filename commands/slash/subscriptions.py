@@ -78,6 +78,11 @@ def _mode_values(mode: str | None, existing: Subscription | None, now: datetime)
         ),
         Option("mode", "instant alerts, a digest, or both", choices=MODES),
         Option("format", "condensed (default) or full", choices=("condensed", "full")),
+        Option(
+            "mention",
+            "A role (Slack: user group) to ping on lead changes only; none to stop",
+            type=OptionType.ROLE,
+        ),
     ),
     examples=(
         "/subscribe all",
@@ -105,6 +110,9 @@ async def subscribe(request: Request, db: Database) -> Reply:
         if request.get("format"):
             values["format"] = request.get("format")
         values |= _mode_values(request.get("mode"), existing, request.now)
+        if request.get("mention"):
+            mention = str(request.get("mention")).strip()
+            values["mention"] = None if mention.lower() in ("none", "off") else mention
         if values.get("digest") and not (existing and existing.digest):
             values["digest_cursor"] = await last_event_id(change.conn)
         change.action = f"subscribe {platform} channel {channel}"

@@ -220,6 +220,7 @@ subscriptions = Table(
     Column("digest_cursor", Integer, nullable=False, default=0),  # events before: not digested
     Column("paused_reason", Text, nullable=True),
     Column("paused_at", UTCDateTime(), nullable=True),
+    Column("mention", String(40), nullable=True),  # role / user group pinged on lead changes
     Column("created_by", String(100), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     UniqueConstraint("platform", "workspace_id", "channel_id", name="uq_subscriptions_channel"),

@@ -152,6 +152,7 @@ def test_option_types_map_to_discord_types() -> None:
         "source": 3,
         "country": 3,
         "attachment": 11,
+        "role": 8,
     }
 
 

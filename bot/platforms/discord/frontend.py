@@ -14,7 +14,7 @@ from discord import app_commands
 from bot.config import Settings
 from bot.platforms.discord.client import new_client
 from bot.platforms.discord.endpoints import DISCORD_API, discover_gateway, point_at
-from bot.platforms.discord.render import NO_MENTIONS, render
+from bot.platforms.discord.render import allowed_mentions, render
 from bot.platforms.discord.respond import InteractionResponder
 from bot.platforms.discord.tree import build_tree
 from bot.platforms.errors import ChannelForbidden, ChannelGone, Rejected, RetryLater
@@ -101,7 +101,10 @@ class DiscordFrontEnd:
             extra["nonce"] = nonce
         try:
             message = await channel.send(
-                content=content or None, files=files, allowed_mentions=NO_MENTIONS, **extra
+                content=content or None,
+                files=files,
+                allowed_mentions=allowed_mentions(reply),
+                **extra,
             )
         except discord.NotFound as error:
             why = _why(error)

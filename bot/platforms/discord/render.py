@@ -23,6 +23,19 @@ NO_MENTIONS = discord.AllowedMentions.none()
 """Replies never ping anyone: `@everyone` in a model name stays text."""
 
 
+def allowed_mentions(reply: Reply) -> discord.AllowedMentions:
+    """Nobody, except the one role a lead-change alert names (the channel opted in)."""
+    if not reply.mention.isdigit():
+        return NO_MENTIONS
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(id=int(reply.mention))]
+    )
+
+
+def _mention(reply: Reply) -> str:
+    return f"<@&{reply.mention}>" if reply.mention.isdigit() else ""
+
+
 class Rendered(NamedTuple):
     """What `send` takes: an embed (or none), plain content, and the files it shows."""
 
@@ -58,7 +71,7 @@ def render(reply: Reply) -> Rendered:
             )
         )
         embed.set_image(url=f"attachment://{filename}")
-    return Rendered(embed, "", files)
+    return Rendered(embed, _mention(reply), files)
 
 
 def clip(text: str, limit: int) -> str:

@@ -73,6 +73,9 @@ async def raw_options(options: dict[str, Any]) -> dict[str, Any]:
                     f"the limit is {MAX_ATTACHMENT // 1024} KiB."
                 )
             value = Attachment(filename=value.filename, data=await value.read())
+        elif isinstance(value, discord.Role):
+            # a role option: its id, which alerts ping as <@&id>; @everyone stops the mention
+            value = "none" if value.is_default() else str(value.id)
         values[name] = value
     return values
 

@@ -170,6 +170,8 @@ def _annotation(option: Option) -> Any:
     kind = option.type
     if kind is OptionType.ATTACHMENT:
         return discord.Attachment
+    if kind is OptionType.ROLE:
+        return discord.Role
     if kind is OptionType.BOOLEAN:
         return bool
     if kind in (OptionType.NUMBER, OptionType.INTEGER):

@@ -117,16 +117,34 @@ async def post_sample(client: AsyncWebClient, caller: Caller, reply: Reply) -> R
     return reply
 
 
-def _has_files(command: Command | None) -> bool:
-    return command is not None and any(o.type is OptionType.ATTACHMENT for o in command.options)
+CONVERTED = (OptionType.ATTACHMENT, OptionType.ROLE)  # values the front end turns into data
+_SUBTEAM = re.compile(r"<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>|(S[A-Z0-9]{2,20})")
+
+
+def _converted(command: Command | None) -> bool:
+    return command is not None and any(o.type in CONVERTED for o in command.options)
+
+
+def user_group(text: str) -> str:
+    """A ROLE option on Slack: a user group's id (`S0RACERS`, or `<!subteam^S0RACERS|@x>`)."""
+    if text.strip().lower() in ("none", "off"):
+        return "none"
+    match = _SUBTEAM.fullmatch(text.strip())
+    if match is None:
+        raise UserError(
+            f"`{text}` is not a user group's id: give its ID (S..., in Slack's People > "
+            "User groups, the group's menu > Copy group ID), or none."
+        )
+    return match.group(1) or match.group(2)
 
 
 async def run_command(
     dispatcher: Dispatcher, client: AsyncWebClient, line: str, caller: Caller
 ) -> Reply:
-    """Run the line; ATTACHMENT options name a Slack file, fetched only for those allowed."""
+    """Run the line; ATTACHMENT options name a Slack file, fetched only for those allowed;
+    ROLE options name a user group."""
     target = target_command(dispatcher.registry, line)
-    if target is None or not _has_files(target) or not allowed(target, caller):
+    if target is None or not _converted(target) or not allowed(target, caller):
         return await post_sample(client, caller, await dispatcher.run_line(line, caller))
     try:
         command, words = resolve(dispatcher.registry, split_line(line))
@@ -134,9 +152,11 @@ async def run_command(
         for option in command.options:
             if option.type is OptionType.ATTACHMENT and raw.get(option.name):
                 raw[option.name] = await fetch_file(client, str(raw[option.name]))
+            if option.type is OptionType.ROLE and raw.get(option.name):
+                raw[option.name] = user_group(str(raw[option.name]))
     except UserError as error:
         return Reply.error(error.message)
-    return await dispatcher.run(command.path, raw, caller)
+    return await post_sample(client, caller, await dispatcher.run(command.path, raw, caller))
 
 
 async def answer(

@@ -24,6 +24,12 @@ Block = dict[str, Any]
 
 _BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
+USER_GROUP = re.compile(r"S[A-Z0-9]{2,20}")  # a user group's id, as `<!subteam^ID>` pings it
+
+
+def mention(reply: Reply) -> str:
+    """`<!subteam^ID> ` when a lead-change alert pings the channel's user group, else ""."""
+    return f"<!subteam^{reply.mention}> " if USER_GROUP.fullmatch(reply.mention) else ""
 
 
 def escape(text: str) -> str:
@@ -105,7 +111,7 @@ def _body_pieces(reply: Reply) -> list[_Piece]:
     pieces: list[_Piece] = []
     if reply.title:
         title = reply.title if len(reply.title) <= 250 else reply.title[:249] + "…"
-        pieces.append(_Piece(_section(f"*{escape(title)}*")))
+        pieces.append(_Piece(_section(f"{mention(reply)}*{escape(title)}*")))
     body = f":warning: {reply.body}" if reply.is_error and reply.body else reply.body
     pieces += [_Piece(_section(c)) for c in chunks(body, MAX_SECTION_TEXT)]
     return pieces
@@ -177,7 +183,7 @@ def _fit(pieces: list[_Piece]) -> list[Block]:
 
 def fallback_text(reply: Reply) -> str:
     """The notification and screen-reader text: the whole reply as escaped plain text."""
-    text = escape(reply.plain_text()) or "(empty reply)"
+    text = mention(reply) + escape(reply.plain_text()) or "(empty reply)"
     if len(text) > MAX_FALLBACK:
         text = text[: _cut(text, MAX_FALLBACK - 1)] + "…"
     return text

@@ -10,7 +10,7 @@ from typing import Any
 from tests.support.fakes import discord_payloads as p
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-STRING, INTEGER, BOOLEAN, NUMBER, ATTACHMENT = 3, 4, 5, 10, 11
+STRING, INTEGER, BOOLEAN, ROLE, NUMBER, ATTACHMENT = 3, 4, 5, 8, 10, 11
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, AUTOCOMPLETE_RESULT = 4, 5, 8
 
 
@@ -57,7 +57,8 @@ def command_data(
     base_url: str,
     focused: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """`data` of an INTERACTION_CREATE, typed by the registered command; plus uploaded bytes."""
+    """`data` of an INTERACTION_CREATE, typed by the registered command; plus uploaded bytes.
+    A role option takes `(role_id, name)`, or `(guild_id, "@everyone")` for @everyone."""
     root = next((c for c in commands if c["name"] == path[0]), None)
     if root is None:
         raise LookupError(f"/{path[0]} is not registered (have {[c['name'] for c in commands]})")
@@ -74,7 +75,7 @@ def command_data(
     if root.get("guild_id"):
         data["guild_id"] = root["guild_id"]
     if resolved:
-        data["resolved"] = {"attachments": resolved}
+        data["resolved"] = resolved
     return data, uploads
 
 
@@ -95,9 +96,13 @@ def _options(
         elif kind == ATTACHMENT:
             filename, data = value
             attachment = p.attachment(base_url, filename, data)
-            resolved[attachment["id"]] = attachment
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
             uploads[attachment["id"]] = data
             option["value"] = attachment["id"]
+        elif kind == ROLE:
+            role_id, role_name = value
+            resolved.setdefault("roles", {})[role_id] = p.role(role_id, role_name)
+            option["value"] = role_id
         else:
             option["value"] = _typed(kind, value)
         options.append(option)

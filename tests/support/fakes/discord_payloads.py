@@ -119,9 +119,14 @@ def guild(
 
 
 def role_everyone(guild_id: str) -> dict[str, Any]:
+    return role(guild_id, "@everyone")
+
+
+def role(role_id: str, name: str) -> dict[str, Any]:
+    """A guild role (a role option's resolved value; @everyone's id is the guild's)."""
     return {
-        "id": guild_id,
-        "name": "@everyone",
+        "id": role_id,
+        "name": name,
         "permissions": str(EVERYONE_PERMISSIONS),
         "position": 0,
         "color": 0,
