@@ -1,7 +1,7 @@
 """subscriptions.mention: a role (Discord) or user group (Slack) pinged on lead changes
 
-Revision ID: 0005_mention
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 09:15:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_mention"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
