@@ -4,67 +4,86 @@ from __future__ import annotations
 
 import asyncio
 import logging
-
-from aiohttp import web
+import sys
 
 from bot.config import Settings
 from bot.dispatcher import open_dispatcher
+from bot.health import HealthServer, Watched
+from bot.lifecycle import DRAIN_SECONDS, stop_signals
+from bot.logs import masked_url
+from bot.mistakes import NO_PLATFORM, SLACK_HALF, OperatorError
 from bot.platforms.console import console
 from bot.platforms.frontend import FrontEnd
+from bot.served import ServedDispatcher
 from commands.core.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
 
-async def _health_server(settings: Settings) -> web.AppRunner:
-    """`GET /healthz` answers 200 while the process runs (for containers)."""
-
-    async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app = web.Application()
-    app.router.add_get("/healthz", healthz)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.health_host, settings.health_port).start()
-    return runner
-
-
 async def run(settings: Settings) -> None:
-    """Run every configured front end until stopped; the console when none is configured."""
-    async with open_dispatcher(settings) as dispatcher:
-        front_ends = _front_ends(settings, dispatcher)
-        if not front_ends:
+    """Serve every configured front end until SIGTERM or SIGINT, then stop cleanly; the
+    console when none is configured and a person is at the terminal."""
+    if not (settings.has_discord or settings.has_slack):
+        if settings.slack_bot_token is not None:
+            raise OperatorError(SLACK_HALF)
+        if not sys.stdin.isatty():
+            raise OperatorError(NO_PLATFORM)
+        async with open_dispatcher(settings) as dispatcher:
             print(
                 "No DISCORD_TOKEN or Slack tokens are set: opening the console on "
-                f"{settings.database_url}."
+                f"{masked_url(settings.database_url)}."
             )
             await console(dispatcher)
-            return
-        from bot.workers.delivery import DeliveryWorker
-        from bot.workers.feeds import FeedWorker
-        from bot.workers.scheduler import AlertScheduler
-
-        health = await _health_server(settings)
-        worker = DeliveryWorker(dispatcher.db, {f.name: f for f in front_ends})
-        scheduler = AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake)
-        feeds = FeedWorker(dispatcher.db, dispatcher.clock) if settings.feeds_on else None
+        return
+    with stop_signals() as stop:
+        health = HealthServer(settings)
+        await health.start()
         try:
-            for front in front_ends:
-                await _start(front)
-            await worker.start()  # sends what the outbox owes through the front ends
-            await scheduler.start()  # plans digests and closes ended forecasts
-            if feeds is not None:
-                await feeds.start()  # polls the feeds that are due
-            await asyncio.Event().wait()
+            async with open_dispatcher(settings, ServedDispatcher) as dispatcher:
+                assert isinstance(dispatcher, ServedDispatcher)
+                await _serve(settings, dispatcher, health, stop)
         finally:
-            if feeds is not None:
-                await feeds.stop()
-            scheduler.shutdown()
-            await worker.stop()
-            for front in front_ends:
-                await front.close()
-            await health.cleanup()
+            await health.close()
+
+
+async def _serve(
+    settings: Settings, dispatcher: ServedDispatcher, health: HealthServer, stop: asyncio.Event
+) -> None:
+    """Start the front ends, the outbox worker and the scheduler; on `stop`, stop taking
+    commands, finish those in flight, hand back claimed rows and close every connection."""
+    from bot.workers.delivery import DeliveryWorker
+    from bot.workers.feeds import FeedWorker
+    from bot.workers.scheduler import AlertScheduler
+
+    fronts = {f.name: f for f in _front_ends(settings, dispatcher)}
+    worker = DeliveryWorker(dispatcher.db, fronts)
+    scheduler = AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake)
+    feeds = FeedWorker(dispatcher.db, dispatcher.clock) if settings.feeds_on else None
+    health.watched = Watched(dispatcher.db, fronts, lambda: scheduler.running)
+    try:
+        for front in fronts.values():
+            await _start(front)
+        await worker.start()  # sends what the outbox owes through the front ends
+        await scheduler.start()  # plans digests and closes ended forecasts
+        if feeds is not None:
+            await feeds.start()  # polls the feeds that are due
+        health.state = "serving"
+        log.info("racewatch: serving %s; health on port %s", ", ".join(fronts), health.port)
+        await stop.wait()
+        health.state = "stopping"
+        log.info("racewatch: stopping: finishing the commands under way")
+        left = await dispatcher.drain(DRAIN_SECONDS)
+        if left:
+            log.warning("racewatch: %d commands still running after %.0f s", left, DRAIN_SECONDS)
+    finally:
+        health.state = "stopping"
+        if feeds is not None:
+            await feeds.stop()
+        scheduler.shutdown()
+        await worker.stop(grace=DRAIN_SECONDS)  # sends under way finish, the rest go back
+        for front in fronts.values():
+            await front.close()
+    log.info("racewatch: stopped")
 
 
 class StartFailed(RuntimeError):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
+
+from pydantic import ValidationError
 
 from bot import datafiles
 from bot.config import Settings
+from bot.logs import Masker, masked_url, setup_logging
+from bot.mistakes import OperatorError, bad_settings, explain
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,9 +23,14 @@ def _parser() -> argparse.ArgumentParser:
         "--database-url",
         help="database URL (default: RACEWATCH_DATABASE_URL or sqlite:///racewatch.db)",
     )
+    parser.add_argument("--version", action="version", version=f"racewatch {version('racewatch')}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start every configured front end (console when none)")
     sub.add_parser("console", help="an interactive prompt; you are a curator there")
+    check = sub.add_parser(
+        "healthcheck", help="exit 0 if the running bot answers /healthz (for HEALTHCHECK)"
+    )
+    check.add_argument("--ready", action="store_true", help="ask /readyz instead")
     ask = sub.add_parser("ask", help='run one command: racewatch ask "/gap GLM-5.2 Opus-4.8"')
     ask.add_argument("line", nargs="+", help="the command, as you would type it")
     db = sub.add_parser("db", help="database operations")
@@ -84,7 +93,7 @@ async def _upgrade(settings: Settings) -> int:
         await migrate(db)
     finally:
         await db.close()
-    print(f"{settings.database_url}: up to date")
+    print(f"{masked_url(settings.database_url)}: up to date")
     return 0
 
 
@@ -114,7 +123,10 @@ async def _run(settings: Settings) -> int:
     try:
         with in_use(settings.database_url):  # `racewatch restore` refuses meanwhile
             await run(settings)
-    except (StartFailed, BackupError) as error:
+    except StartFailed as error:
+        print(f"racewatch: {Masker(settings.secrets)(str(error))}", file=sys.stderr)
+        return 2
+    except BackupError as error:
         print(f"racewatch: {error}", file=sys.stderr)
         return 1
     return 0
@@ -145,19 +157,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)
-    except Exception as error:  # pydantic's message says which variable is wrong
-        print(f"racewatch: bad configuration: {error}", file=sys.stderr)
+    except ValidationError as error:
+        print(f"racewatch: {bad_settings(error)}", file=sys.stderr)
         return 2
     level = settings.log_level if args.command == "run" else "WARNING"
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging(level, settings.log_format, settings.secrets)
+    try:
+        return _command(args, settings)
+    except OperatorError as error:
+        print(f"racewatch: {Masker(settings.secrets)(str(error))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
+        _quiet_stdout()
+        print("racewatch: the output was closed before the end (broken pipe)", file=sys.stderr)
+        return 2
+    except Exception as error:
+        message = explain(error, settings.database_url)
+        if message is None:
+            raise
+        print(f"racewatch: {Masker(settings.secrets)(message)}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command in ("discord", "slack"):
         return _inspect(args, settings)
+    if args.command == "healthcheck":
+        from bot.health import probe
+
+        return probe(settings, "/readyz" if args.ready else "/healthz")
     if args.command in datafiles.COMMANDS:
-        try:
-            return datafiles.run(args, settings)
-        except KeyboardInterrupt:
-            return 130
+        return datafiles.run(args, settings)
     runners = {
         "ask": lambda: _ask(settings, " ".join(args.line)),
         "console": lambda: _console(settings),
@@ -165,12 +197,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "feeds": lambda: _ask(settings, _feeds_line(args)),
         "run": lambda: _run(settings),
     }
-    try:
-        return asyncio.run(runners[args.command]())
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        return 0
+    return asyncio.run(runners[args.command]())
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

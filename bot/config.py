@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import base64
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from storage.engine.db import async_url
 from storage.seed import BUNDLES
 
 
+def _password(url: str) -> str | None:
+    try:
+        return make_url(url).password
+    except ArgumentError:
+        return None
+
+
 def _ids(text: str) -> frozenset[str]:
     return frozenset(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+PLACEHOLDERS = ("...", "xoxb-...", "xapp-...")
 
 
 class Settings(BaseSettings):
@@ -25,6 +39,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("RACEWATCH_DATABASE_URL", "DATABASE_URL"),
     )
     log_level: str = Field("INFO", validation_alias="RACEWATCH_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field("text", validation_alias="RACEWATCH_LOG_FORMAT")
     health_port: int = Field(8080, validation_alias="RACEWATCH_HEALTH_PORT")
     health_host: str = Field("127.0.0.1", validation_alias="RACEWATCH_HEALTH_HOST")
     bundled: str = Field("full", validation_alias="RACEWATCH_BUNDLED")  # full | articles
@@ -50,6 +65,33 @@ class Settings(BaseSettings):
     slack_curator_ids: str = Field("", validation_alias="SLACK_CURATORS")
     slack_channel_manager_ids: str = Field("", validation_alias="SLACK_CHANNEL_MANAGERS")
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_a_placeholder(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() in PLACEHOLDERS:
+            raise ValueError(
+                f"{value.strip()!r} is the README's placeholder: put the real value, "
+                "or remove the line"
+            )
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, level: str) -> str:
+        if level not in LEVELS:
+            raise ValueError(f"{level!r} is not a log level: use one of {', '.join(LEVELS)}")
+        return level
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, url: str) -> str:
@@ -73,6 +115,22 @@ class Settings(BaseSettings):
     @property
     def feeds_on(self) -> bool:
         return self.feeds == "on"
+
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret value set (for masking in logs): tokens and the database password."""
+        values = [
+            s.get_secret_value()
+            for s in (
+                self.discord_token,
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+            )
+            if s is not None
+        ]
+        password = _password(self.database_url)
+        return values + ([password] if password else [])
 
     @property
     def discord_curators(self) -> frozenset[str]:

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
+async def open_dispatcher(
+    settings: Settings, kind: type[Dispatcher] = Dispatcher
+) -> AsyncIterator[Dispatcher]:
     """A dispatcher on a migrated database (filled with the bundled dataset when new)."""
     db = Database(settings.database_url)
     try:
@@ -31,6 +33,6 @@ async def open_dispatcher(settings: Settings) -> AsyncIterator[Dispatcher]:
         if settings.feeds_on and await install_defaults(db, SystemClock().now()):
             log.info("configured the default feeds (RACEWATCH_FEEDS=off stops polling)")
         handlers.install(db)  # inside every write: outbox rows, forecast resolution
-        yield Dispatcher(db, SystemClock())
+        yield kind(db, SystemClock())
     finally:
         await db.close()

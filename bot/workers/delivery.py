@@ -24,6 +24,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import DBAPIError
 
+from bot import metrics
 from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
 from bot.workers.pacing import Pacer
@@ -125,6 +126,7 @@ class DeliveryWorker:
         self._in_flight: set[int] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """Look for work now instead of at the next poll."""
@@ -135,8 +137,14 @@ class DeliveryWorker:
         (login, command sync) have just spent part of the platform's global budget."""
         self._task = asyncio.create_task(self.run(settle), name="delivery")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 0.0) -> None:
+        """Claim nothing more, let sends under way finish (up to `grace` seconds), then hand
+        back every row still claimed: nothing lost, nothing sent twice."""
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
+            if grace > 0:
+                await asyncio.wait({self._task}, timeout=grace)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -149,7 +157,7 @@ class DeliveryWorker:
             await self.recover()
         except Exception:  # their rows then wait for their lease to run out
             log.exception("delivery: could not take back the rows of stopped workers")
-        while True:
+        while not self._stopping:
             try:
                 done = await self.run_once()
             except Exception:
@@ -217,6 +225,8 @@ class DeliveryWorker:
             self._in_flight.add(delivery.id)
             try:
                 async with self._slots:
+                    if self._stopping:
+                        return  # the row stays claimed until `stop` hands it back
                     paused = await self._deliver(delivery, sub)
             except Exception:
                 log.exception("delivery #%s to %s failed unexpectedly", delivery.id, sub.channel_id)
@@ -242,6 +252,7 @@ class DeliveryWorker:
         except Exception as error:  # every front end error is judged; none may stop the worker
             return await self._failed(delivery, sub, judge(error))
         await self._record_sent(delivery, ref, started)
+        _log_delivery(delivery, sub, "sent", started)
         return False
 
     async def _record_sent(self, delivery: Delivery, ref: str, started: float) -> None:
@@ -282,6 +293,7 @@ class DeliveryWorker:
             if wait is None:
                 wait = self.backoff.delay(delivery.attempts, self.rng)
             log.info("delivery #%s: retry in %.1f s: %s", delivery.id, wait, verdict.reason)
+            metrics.delivery(sub.platform, "retried")
             async with self.db.write(ACTOR, "retry", now) as change:
                 await outbox.retry_later(
                     change.conn,
@@ -293,8 +305,10 @@ class DeliveryWorker:
             return False
         if verdict.action == "pause":
             await self._pause(sub, verdict.reason, now)
+            metrics.delivery(sub.platform, "paused")
             return True
         log.warning("delivery #%s to %s failed: %s", delivery.id, sub.channel_id, verdict.reason)
+        metrics.delivery(sub.platform, "failed")
         async with self.db.write(ACTOR, "fail", now) as change:
             await outbox.mark_failed(change.conn, delivery.id, self.name, verdict.reason)
         return False
@@ -305,3 +319,26 @@ class DeliveryWorker:
         async with self.db.write(ACTOR, action, now) as change:
             await pause_subscription(change, sub.id, reason)
             await outbox.hold_paused(change.conn, sub.id, reason)
+
+
+def _log_delivery(delivery: Delivery, sub: Subscription, outcome: str, started: float) -> None:
+    """One line and one count per message handled (the command lines' counterpart)."""
+    ms = round((asyncio.get_running_loop().time() - started) * 1000)
+    metrics.delivery(sub.platform, outcome)
+    log.info(
+        "delivery #%s (%s) to %s channel %s: %s in %d ms",
+        delivery.id,
+        delivery.kind,
+        sub.platform,
+        sub.channel_id,
+        outcome,
+        ms,
+        extra={
+            "fields": {
+                "delivery": delivery.id,
+                "platform": sub.platform,
+                "outcome": outcome,
+                "ms": ms,
+            }
+        },
+    )

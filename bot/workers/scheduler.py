@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from commands.alerts.resolution import resolve_missed
 from commands.analysis.schedules import WEEKDAYS, Schedule, previous_slot, schedule_of
 from commands.core.clock import Clock
@@ -114,6 +115,10 @@ class AlertScheduler:
             self.refresh, IntervalTrigger(seconds=self.refresh_every), id="refresh"
         )
 
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -162,6 +167,7 @@ class AlertScheduler:
                     continue  # another process planned it first
                 planned.append((sub.id, await plan_digest(change.conn, fresh, slot, now)))
         closed = await resolve_missed(self.db, now)
+        metrics.scheduler_run("planned" if planned or closed else "idle")
         if planned or closed:
             log.info("scheduler: digests %s, forecasts closed %s", planned, closed)
             if self.on_planned is not None:

@@ -43,13 +43,6 @@ def test_database_url_option_and_variable_pick_the_file(tmp_path: Path) -> None:
     assert not (tmp_path / "racewatch.db").exists()
 
 
-def test_run_without_tokens_opens_the_console(tmp_path: Path) -> None:
-    result = racewatch("run", cwd=tmp_path, stdin="/race FrontierSWE\nquit\n")
-    assert result.returncode == 0, result.stderr
-    assert "No DISCORD_TOKEN or Slack tokens are set: opening the console" in result.stdout
-    assert "Opus-4.8" in result.stdout
-
-
 def test_console_reads_commands_until_quit(tmp_path: Path) -> None:
     result = racewatch(
         "console", cwd=tmp_path, stdin="/model GLM-5.2\n/nosuch\n/help gap\nquit\n/race\n"

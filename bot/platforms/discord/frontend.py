@@ -83,6 +83,18 @@ class DiscordFrontEnd:
         if self._connection is not None:
             await self._connection
 
+    async def unready_reason(self) -> str | None:
+        """None while the gateway connection is up, else why not (for `/readyz`)."""
+        ws = self.client.ws
+        if self.client.is_closed() or ws is None or not ws.open or not self.client.is_ready():
+            return "the Discord gateway is not connected"
+        return None
+
+    @property
+    def latency(self) -> float:
+        """The gateway's heartbeat round trip in seconds (NaN before the first)."""
+        return float(self.client.latency)
+
     async def close(self) -> None:
         await self.client.close()
         if self._connection is not None:

@@ -98,6 +98,13 @@ class SlackFrontEnd:
         self.port = _bound_port(runner, self.settings.slack_port)
         log.info("Slack: HTTP mode on %s with %d commands", self.listen_url, len(self.commands))
 
+    async def unready_reason(self) -> str | None:
+        """None while Socket Mode is connected or HTTP mode listens (for `/readyz`)."""
+        if self._socket is not None:
+            connected = await self._socket.client.is_connected()
+            return None if connected else "the Slack Socket Mode link is down"
+        return None if self._runner is not None else "Slack is not listening"
+
     async def close(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
