@@ -35,7 +35,13 @@ async def owe_an_alert_to_channels(fake: FakeDiscord, database_url: str) -> list
     try:
         for c in range(CHANNELS):
             channel = fake.add_channel(f"race-{c}")
-            manager = Caller(Platform.DISCORD, "7", "Manager", fake.guild_id, channel, False, True)
+            manager = Caller(
+                platform=Platform.DISCORD,
+                user_id="7",
+                workspace_id=fake.guild_id,
+                channel_id=channel,
+                is_channel_manager=True,
+            )
             assert not (await dispatcher.run_line("/subscribe scores", manager)).is_error
             channels.append(channel)
         assert not (await dispatcher.run_line(SCORE, CONSOLE_CALLER)).is_error

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import setup_logging
+from bot.logs import CHATTY, setup_logging
 from tests.support.fakes.discord_server import FakeDiscord
 from tests.support.operator import clean_env, free_port
 
@@ -25,7 +25,7 @@ def restored_logging() -> Iterator[None]:
     """`setup_logging` configures the whole process: put pytest's handlers back after."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in ("apscheduler", "discord")}
+    levels = {name: logging.getLogger(name).level for name in CHATTY}
     yield
     for handler in list(root.handlers):
         root.removeHandler(handler)
