@@ -71,6 +71,7 @@ async def racewatch_run(tmp_path: Path, database_url: str | None = None) -> Asyn
         database_url=database_url or f"sqlite:///{tmp_path}/run.db",
         health_host="127.0.0.1",
         health_port=port,
+        bundled="articles",
     )
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     process = asyncio.create_task(app.run(settings))

@@ -21,7 +21,8 @@ OWN_SETTINGS = ("DISCORD_", "SLACK_", "RACEWATCH_")
 def clean_env(**settings: str) -> dict[str, str]:
     """The test's environment without any Racewatch setting, plus `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
-    return env | {"PYTHONPATH": str(ROOT)} | settings
+    quick = {"RACEWATCH_BUNDLED": "articles"}  # a new database gets the small dataset
+    return env | {"PYTHONPATH": str(ROOT)} | quick | settings
 
 
 def racewatch(
