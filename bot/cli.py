@@ -73,9 +73,11 @@ async def _ask(settings: Settings, line: str) -> int:
 async def _console(settings: Settings) -> int:
     from bot.dispatcher import open_dispatcher
     from bot.platforms.console import console
+    from storage.restore import in_use
 
-    async with open_dispatcher(settings) as dispatcher:
-        await console(dispatcher)
+    with in_use(settings.database_url):  # like `racewatch run`: a restore waits for it
+        async with open_dispatcher(settings) as dispatcher:
+            await console(dispatcher)
     return 0
 
 

@@ -95,8 +95,9 @@ def test_restore_is_refused_while_a_bot_holds_the_database(saved: Path, db_path:
     assert restore(url, saved).saved is not None  # the bot stopped: now it may
 
 
-def test_racewatch_run_holds_the_database_until_it_stops(saved: Path, db_path: Path) -> None:
-    """The real command: `racewatch run` with no tokens opens the console on stdin."""
+def test_racewatch_console_holds_the_database_until_it_stops(saved: Path, db_path: Path) -> None:
+    """The real command: `racewatch console` on stdin holds it as `racewatch run` does (which,
+    with no tokens and no terminal, exits 2 saying what to set)."""
     url = f"sqlite:///{db_path}"
     env = {
         k: v
@@ -104,7 +105,7 @@ def test_racewatch_run_holds_the_database_until_it_stops(saved: Path, db_path: P
         if not k.startswith(("DISCORD_", "SLACK_", "RACEWATCH_"))
     }
     with subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "--database-url", url, "run"],
+        [sys.executable, "-m", "bot.cli", "--database-url", url, "console"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
