@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from commands.alerts import instant as alerts
+from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
@@ -29,7 +29,7 @@ MESSAGES = ("POST", "/channels/{channel_id}/messages")
 async def owe_an_alert_to_channels(fake: FakeDiscord, database_url: str) -> list[str]:
     """Subscribe CHANNELS channels, then a curator's score owes each of them one alert."""
     db = Database(database_url)
-    alerts.install(db)
+    handlers.install(db)
     dispatcher = Dispatcher(db, SystemClock())
     channels = []
     try:
