@@ -27,6 +27,7 @@ class AuditEntry:
     action: str
     changes: list[dict[str, Any]]
     undone_by: int | None
+    event_runs: list[list[int]]  # the events its write appended, as runs of ids
 
     @property
     def row_count(self) -> int:
@@ -34,7 +35,9 @@ class AuditEntry:
 
 
 def _entry(row: Any) -> AuditEntry:
-    return AuditEntry(row.id, row.at, row.actor, row.action, row.changes, row.undone_by)
+    return AuditEntry(
+        row.id, row.at, row.actor, row.action, row.changes, row.undone_by, row.event_runs or []
+    )
 
 
 async def recent(conn: AsyncConnection, limit: int = 20) -> list[AuditEntry]:

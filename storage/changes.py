@@ -207,9 +207,14 @@ class Change:
         """Write the audit entry for everything changed; nothing changed writes nothing."""
         if not self.rows:
             return None
+        runs = [list(run) for run in id_runs(sorted(self.event_ids))]  # what an undo takes back
         result = await self.conn.execute(
             insert(schema.audit).values(
-                at=self.at, actor=self.actor, action=self.action, changes=self.rows
+                at=self.at,
+                actor=self.actor,
+                action=self.action,
+                changes=self.rows,
+                event_runs=runs or None,
             )
         )
         entry_id = _new_id(result)

@@ -105,10 +105,19 @@ async def outbox_events(conn: AsyncConnection) -> list[str]:
     top = int((await conn.execute(select(func.max(e.c.id)))).scalar() or 0)
     rows = (
         await conn.execute(
-            select(d.c.id, d.c.kind, d.c.event_ids, d.c.batch, d.c.cursor_from, d.c.cursor_to)
+            select(
+                d.c.id,
+                d.c.kind,
+                d.c.status,
+                d.c.event_ids,
+                d.c.batch,
+                d.c.cursor_from,
+                d.c.cursor_to,
+            )
         )
     ).all()
-    wanted = {i for row in rows if row.kind == "events" for i in row.event_ids or ()}
+    carrying = ("events", "revert")
+    wanted = {i for row in rows if row.kind in carrying for i in row.event_ids or ()}
     live: set[int] = set()
     ids = sorted(wanted)
     for start in range(0, len(ids), 500):
@@ -118,8 +127,11 @@ async def outbox_events(conn: AsyncConnection) -> list[str]:
     found = set(
         (await conn.execute(select(e.c.batch).where(e.c.batch.in_(batches)).distinct())).scalars()
     )
+    undone = set((await conn.execute(select(e.c.id).where(e.c.undone.is_(True)))).scalars())
     for row in rows:
-        if row.kind == "events":
+        if row.kind == "events" and row.status == "pending" and set(row.event_ids) <= undone:
+            problems.append(f"delivery #{row.id} still owes only undone events {row.event_ids}")
+        if row.kind in carrying:
             gone = [i for i in row.event_ids or () if i not in live]
             if gone or not row.event_ids:
                 problems.append(f"delivery #{row.id} carries missing events {gone or '(none)'}")

@@ -27,6 +27,7 @@ class EventRow:
     benchmark: str | None = None
     batch: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    undone: bool = False  # taken back with its write: said in no digest or alert from then
 
 
 def _row(row: Any) -> EventRow:
@@ -41,6 +42,7 @@ def _row(row: Any) -> EventRow:
         row.benchmark,
         row.batch,
         dict(row.payload or {}),
+        bool(row.undone),
     )
 
 
@@ -65,8 +67,12 @@ async def batch_events(
     kinds: Iterable[str] | None = None,
     limit: int | None = None,
 ) -> list[EventRow]:
-    """The events of one bulk import (ids from `from_id` on), oldest first."""
-    query = select(e).where(e.c.batch == batch, e.c.id >= from_id).order_by(e.c.id)
+    """The events of one bulk import (ids from `from_id` on), oldest first; not undone."""
+    query = (
+        select(e)
+        .where(e.c.batch == batch, e.c.id >= from_id, e.c.undone.is_(False))
+        .order_by(e.c.id)
+    )
     if kinds is not None:
         query = query.where(e.c.kind.in_(list(kinds)))
     if limit is not None:
@@ -91,8 +97,13 @@ async def batch_pages(
 async def events_between(
     conn: AsyncConnection, after_id: int, upto_id: int, kinds: Iterable[str] | None = None
 ) -> list[EventRow]:
-    """Events with `after_id < id <= upto_id` (a digest's span), oldest first."""
-    query = select(e).where(e.c.id > after_id, e.c.id <= upto_id).order_by(e.c.id)
+    """Events with `after_id < id <= upto_id` (a digest's span), oldest first; an undone
+    one is left out (a digest says what is so)."""
+    query = (
+        select(e)
+        .where(e.c.id > after_id, e.c.id <= upto_id, e.c.undone.is_(False))
+        .order_by(e.c.id)
+    )
     if kinds is not None:
         query = query.where(e.c.kind.in_(list(kinds)))
     return [_row(r) for r in await conn.execute(query)]

@@ -23,6 +23,7 @@ from storage.outbox.deliveries import Delivery
 from storage.subscriptions import Subscription, mismatch
 
 SHOWN = {"condensed": 5, "full": 20}
+CORRECTED = ("lead", "score")  # kinds whose alert gets a correction when its change is undone
 
 
 def _order(event: EventRow) -> tuple[int, int]:
@@ -127,10 +128,25 @@ async def delivery_reply(
         return await digest_reply(conn, sub, delivery)
     if delivery.kind == "batch" and delivery.batch is not None:
         return await (batches or BatchReplies(keep=0)).get(conn, delivery.batch, sub)
-    wanted = [e for e in await events_by_id(conn, delivery.event_ids) if mismatch(sub, e) is None]
+    said = await events_by_id(conn, delivery.event_ids)
+    if delivery.kind == "revert":
+        return correction_reply(said, delivery.reply_to) if said else None
+    wanted = [e for e in said if not e.undone and mismatch(sub, e) is None]
     if not wanted:
         return None
     reply = alert_reply(wanted, sub.format)
     if sub.mention and any(e.kind == "lead" for e in wanted):
         return replace(reply, mention=sub.mention)  # the channel opted in: ping on lead changes
     return reply
+
+
+def correction_reply(events: Sequence[EventRow], reply_to: str | None) -> Reply:
+    """What a channel is told of an alert it got whose change a curator undid."""
+    main = min(events, key=_order)
+    return Reply(
+        title=f"Reverted: {title_of(main)}",
+        body="A curator undid this; it no longer holds:\n"
+        + "\n".join(f"• {e.summary}" for e in sorted(events, key=_order)),
+        footer=f"Racewatch correction · event #{main.id}",
+        reply_to=reply_to,
+    )

@@ -54,6 +54,7 @@ class Reply:
     post: Reply | None = None
     """A message the front end also posts in the caller's channel the way alerts are posted
     (the /subscribe test alert), so a missing permission shows as it would for an alert."""
+    reply_to: str | None = None  # a message of the channel this answers (a correction)
 
     @classmethod
     def error(cls, message: str) -> Reply:

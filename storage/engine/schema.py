@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -183,6 +184,8 @@ events = Table(
     Column("benchmark", String(NAME_LENGTH), nullable=True),
     Column("batch", String(40), nullable=True),  # one bulk import shares a batch
     Column("payload", JSON, nullable=False, default=dict),
+    # Undone with its write (`/admin undo`): kept as history, left out of what is said next.
+    Column("undone", Boolean, nullable=False, server_default=false()),
 )
 
 # Every change: who, when, what it did, and each row's before and after (for undo).
@@ -195,6 +198,7 @@ audit = Table(
     Column("action", Text, nullable=False),
     Column("changes", JSON, nullable=False),
     Column("undone_by", Integer, nullable=True),
+    Column("event_runs", JSON, nullable=True),  # the events it appended: [[first, last], ...]
 )
 
 # A channel's subscription (one per platform, workspace and channel): what it follows,
@@ -239,7 +243,7 @@ deliveries = Table(
         nullable=False,
     ),
     Column("key", String(80), nullable=False),  # change:<first event> | batch:<id> | digest:<end>
-    Column("kind", String(6), nullable=False),  # events | batch | digest
+    Column("kind", String(6), nullable=False),  # events | batch | digest | revert
     Column("event_ids", JSON, nullable=False, default=list),  # kind events: what it says
     Column("batch", String(40), nullable=True),
     Column("cursor_from", Integer, nullable=True),  # digest: events after this id ...
@@ -253,6 +257,7 @@ deliveries = Table(
     Column("claimed_by", String(60), nullable=True),
     Column("last_error", Text, nullable=True),
     Column("message_ref", String(40), nullable=True),  # Discord message id, Slack ts
+    Column("reply_to", String(40), nullable=True),  # kind revert: the message it corrects
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
     UniqueConstraint("subscription_id", "key", name="uq_deliveries_subscription_key"),

@@ -37,7 +37,7 @@ class Delivery:
     id: int
     subscription_id: int
     key: str
-    kind: str  # events | batch | digest
+    kind: str  # events | batch | digest | revert (a correction of an undone alert)
     event_ids: tuple[int, ...]
     batch: str | None
     cursor_from: int | None
@@ -50,6 +50,7 @@ class Delivery:
     message_ref: str | None
     created_at: datetime
     sent_at: datetime | None
+    reply_to: str | None = None  # kind revert: the message it corrects
 
 
 def as_delivery(row: Any) -> Delivery:
@@ -71,6 +72,7 @@ def as_delivery(row: Any) -> Delivery:
         row.message_ref,
         row.created_at,
         row.sent_at,
+        row.reply_to,
     )
 
 

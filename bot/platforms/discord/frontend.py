@@ -111,6 +111,10 @@ class DiscordFrontEnd:
         extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
         if nonce is not None:
             extra["nonce"] = nonce
+        if reply.reply_to:  # a correction answers the alert it corrects
+            extra["reference"] = discord.MessageReference(
+                message_id=int(reply.reply_to), channel_id=int(channel_id), fail_if_not_exists=False
+            )
         try:
             message = await channel.send(
                 content=content or None,

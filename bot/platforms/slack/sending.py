@@ -97,6 +97,7 @@ async def post_reply(client: AsyncWebClient, channel_id: str, reply: Reply) -> s
             blocks=rendered.blocks,
             unfurl_links=False,
             unfurl_media=False,
+            thread_ts=reply.reply_to,  # a correction answers in the alert's thread
         )
         if reply.image is not None:
             await upload_image(client, channel_id, reply.image)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from commands.alerts.instant import CORRECTED
 from commands.core.errors import UserError
 from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
 from commands.core.reply import Reply, Table
 from storage import audit
 from storage.engine.db import Database
+from storage.outbox import corrections
 
 
 @REGISTRY.command(
@@ -43,6 +45,15 @@ async def undo(request: Request, db: Database) -> Reply:
             )
         change.action = f"undo #{entry.id}: {entry.action}"
         await audit.revert(change, entry)
+        undone = await corrections.undo_events(change.conn, entry.event_runs)
+        await corrections.settle_undone(
+            change.conn,
+            undone,
+            entry_at=entry.at,
+            now=request.now,
+            corrected_kinds=CORRECTED,
+            reason="not sent: undone before it went out",
+        )
     return Reply(
         title=f"Undone: #{entry.id} {entry.action}",
         body=f"{entry.row_count:,} row change(s) reverted.",

@@ -182,6 +182,11 @@ def message(
         "pinned": False,
         "type": 0,
         "flags": int(body.get("flags") or 0),
+        **(
+            {"message_reference": body["message_reference"]}
+            if body.get("message_reference")
+            else {}
+        ),
     }
 
 
