@@ -23,7 +23,7 @@ from storage.outbox.deliveries import Delivery
 from storage.subscriptions import Subscription, mismatch
 
 SHOWN = {"condensed": 5, "full": 20}
-CORRECTED = ("lead", "score")  # kinds whose alert gets a correction when its change is undone
+CORRECTED = tuple(kind.name for kind in KINDS if kind.corrected)  # told when undone
 
 
 def _order(event: EventRow) -> tuple[int, int]:

@@ -27,6 +27,7 @@ class Kind:
     title: Callable[[EventRow], str]  # an alert's title when this event leads it
     details: Callable[[EventRow], tuple[Field, ...]]  # the full format's fields
     checks_forecasts: bool  # may meet an open forecast's condition
+    corrected: bool = False  # a channel that got its alert hears "Reverted: ..." on an undo
 
     @property
     def topic(self) -> str:
@@ -101,6 +102,7 @@ KINDS: tuple[Kind, ...] = (
         lambda e: f"Lead change on {e.benchmark or ''}",
         _lead,
         checks_forecasts=True,
+        corrected=True,
     ),
     Kind(
         "resolved",
@@ -129,6 +131,7 @@ KINDS: tuple[Kind, ...] = (
         lambda e: f"New score: {e.model or ''} on {e.benchmark or ''}",
         _score,
         checks_forecasts=True,
+        corrected=True,
     ),
     Kind(
         "forecast",
