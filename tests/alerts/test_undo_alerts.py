@@ -14,7 +14,7 @@ from tests.support.slack_world import texts
 
 BERLIN_NINE = {"every": "daily", "time": "09:00", "timezone": "Europe/Berlin"}
 OVERTAKES = "Lead change on FrontierSWE: CN overtakes US with GLM-5.2 at 76.0"
-SCORED = "GLM-5.2 scored 76 on FrontierSWE"
+SCORED = "GLM-5.2 scored 76.0 on FrontierSWE"
 
 
 async def sent_refs(conn: AsyncConnection) -> set[str]:
