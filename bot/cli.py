@@ -142,10 +142,14 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
             print(inspect.registered_commands_json())
             return 0
         if settings.application_id is None:
-            print(
-                "racewatch: set DISCORD_APPLICATION_ID (or DISCORD_TOKEN) to build the invite URL",
-                file=sys.stderr,
+            why = (
+                "DISCORD_TOKEN does not look like a bot token (its first part, before the "
+                "first dot, is the bot's id in base64): copy it again from the Bot page of "
+                "your application, or set DISCORD_APPLICATION_ID"
+                if settings.discord_token is not None
+                else "set DISCORD_APPLICATION_ID (or DISCORD_TOKEN)"
             )
+            print(f"racewatch: {why} to build the invite URL", file=sys.stderr)
             return 2
         print(inspect.invite_url(settings.application_id))
         return 0
@@ -156,6 +160,10 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # `racewatch` alone: what it can do, not an argparse complaint
+        _parser().print_help()
+        return 0
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)

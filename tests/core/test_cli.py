@@ -72,3 +72,24 @@ async def test_loading_the_dataset_again_changes_nothing(db: Database) -> None:
     before = await snapshot(db)
     await load_seed(db, NOW)
     assert await snapshot(db) == before
+
+
+def test_racewatch_alone_prints_help(tmp_path: Path) -> None:
+    done = racewatch(cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "usage: racewatch" in done.stdout
+        and "ask" in done.stdout
+        and "Traceback" not in done.stderr
+    )
+
+
+def test_invite_with_a_malformed_token_says_so(tmp_path: Path) -> None:
+    done = racewatch("discord", "invite", cwd=tmp_path, env={"DISCORD_TOKEN": "not-a-token"})
+    assert done.returncode == 2
+    assert "DISCORD_TOKEN does not look like a bot token" in done.stderr
+    assert "Traceback" not in done.stderr
+    good = racewatch(
+        "discord", "invite", cwd=tmp_path, env={"DISCORD_TOKEN": "MTIzNDU2Nzg5MDEyMzQ1Njc4.x.y"}
+    )
+    assert good.returncode == 0 and "client_id=123456789012345678" in good.stdout
