@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from commands.core.curation import leading_country
 from commands.core.errors import UserError
@@ -106,8 +107,21 @@ def _rows(parsed: Parsed, progress: bool) -> Iterator[RawRow]:
         return parsed.rows
     from tqdm import tqdm
 
-    bar = tqdm(parsed.rows, total=parsed.estimate, unit="row", desc="checking", disable=None)
-    return iter(bar)  # disable=None: no bar unless standard error is a terminal
+    # disable=None: no bar unless standard error is a terminal
+    bar = tqdm(total=parsed.estimate, unit="row", desc="checking", disable=None)
+    return _counted(parsed.rows, bar)
+
+
+def _counted(rows: Iterable[RawRow], bar: Any) -> Iterator[RawRow]:
+    """Rows through the bar, which ends at n/n: the estimate counts lines, not rows."""
+    try:
+        for row in rows:
+            yield row
+            bar.update()
+        bar.total = bar.n
+        bar.refresh()
+    finally:
+        bar.close()
 
 
 async def _leaders(change: Change, ids: set[int]) -> dict[int, str | None]:
