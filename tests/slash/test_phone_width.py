@@ -20,6 +20,7 @@ SLACK = 4  # a little room: about 56 characters, as the issue puts it
         "/gap GLM-5.2 Opus-4.8",
         "/benchmarks",
         "/models",
+        "/gap CN US",
     ],
 )
 async def test_tables_fit_a_phone(ask: Ask, line: str) -> None:
