@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import aiohttp
+if TYPE_CHECKING:  # aiohttp loads when a feed is polled, not with every command
+    import aiohttp
 
 USER_AGENT = "Racewatch/0.1 (AI-race score bot; polls public feeds at most hourly, honours ETag)"
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -71,6 +73,8 @@ class FeedClient:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> FeedClient:
+        import aiohttp
+
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": self.policy.user_agent},
             timeout=aiohttp.ClientTimeout(total=self.policy.timeout_s),
@@ -96,6 +100,8 @@ class FeedClient:
         last_modified: str | None = None,
     ) -> Fetched:
         """GET `url` (its #fragment is not sent), following redirects on the same host only."""
+        import aiohttp
+
         headers = {"Accept": ", ".join(accepts)}
         if etag:
             headers["If-None-Match"] = etag

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORMS = {"discord", "slack_sdk", "slack_bolt"}
-ASK_NEVER = PLATFORMS | {"matplotlib", "apscheduler", "alembic", "prompt_toolkit"}
+ASK_NEVER = PLATFORMS | {"matplotlib", "apscheduler", "alembic", "prompt_toolkit", "aiohttp"}
 
 ASK = """
 import json, sys
