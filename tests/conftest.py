@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from commands.core.caller import CONSOLE_CALLER, Caller
 from commands.core.clock import FixedClock
@@ -71,3 +72,18 @@ def ask(dispatcher: Dispatcher) -> Ask:
         return await dispatcher.run_line(line, as_)
 
     return run
+
+
+@pytest.fixture
+async def postgres() -> AsyncIterator[Database]:
+    """The PostgreSQL test database (RACEWATCH_TEST_POSTGRES_URL), emptied, migrated, seeded."""
+    url = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
+    if not url:
+        pytest.skip("RACEWATCH_TEST_POSTGRES_URL is not set")
+    db = Database(url)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await prepare(db, NOW)
+    yield db
+    await db.close()

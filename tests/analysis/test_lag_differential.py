@@ -7,14 +7,12 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from commands.core.caller import CONSOLE_CALLER
 from commands.core.clock import FixedClock
@@ -22,7 +20,6 @@ from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
 from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
-from storage.engine.setup import prepare
 from tests.support.world import NOW
 
 URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
@@ -236,17 +233,6 @@ async def test_the_lag_rule_matches_its_plain_reading_on_sqlite(
     db: Database, data: tuple[list[tuple[str, object, float]], bool]
 ) -> None:
     await _check(db, data)
-
-
-@pytest.fixture
-async def postgres() -> AsyncIterator[Database]:
-    db = Database(URL)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await prepare(db, NOW)
-    yield db
-    await db.close()
 
 
 @pytest.mark.skipif(not URL, reason="RACEWATCH_TEST_POSTGRES_URL is not set")

@@ -4,7 +4,6 @@ column on PostgreSQL, and a value past a column's length is refused before it re
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -16,7 +15,6 @@ from commands.core.dispatch import Dispatcher
 from commands.core.options import max_length
 from commands.core.registry import OptionType
 from storage.engine.db import Database
-from storage.engine.setup import prepare
 from tests.support.database import snapshot
 from tests.support.world import NOW
 
@@ -79,17 +77,6 @@ def test_every_written_text_option_says_where_it_goes() -> None:
             if option.type in TEXTS and not option.choices:
                 known = STORED.get(command.path, {}).keys() | PARSED.get(command.path, set())
                 assert option.name in known, (command.path, option.name)
-
-
-@pytest.fixture
-async def postgres() -> AsyncIterator[Database]:
-    db = Database(URL)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await prepare(db, NOW)
-    yield db
-    await db.close()
 
 
 @needs_postgres

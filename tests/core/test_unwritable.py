@@ -2,17 +2,15 @@
 
 import logging
 import os
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from commands.core.caller import CONSOLE_CALLER
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
-from storage.engine.setup import prepare
 from tests.support.database import snapshot
 from tests.support.world import NOW, Ask
 
@@ -57,17 +55,6 @@ async def test_an_unwritable_database_is_said_plainly(
 
 
 URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL", "")
-
-
-@pytest.fixture
-async def postgres() -> AsyncIterator[Database]:
-    db = Database(URL)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await prepare(db, NOW)
-    yield db
-    await db.close()
 
 
 @pytest.mark.skipif(not URL, reason="RACEWATCH_TEST_POSTGRES_URL is not set")
