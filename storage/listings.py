@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.engine.query import to_date
 from storage.models import COLUMNS, model_row
 from storage.rows import BenchmarkRow, ModelRow, NewsRow
 
@@ -69,7 +70,7 @@ async def benchmark_summaries(conn: AsyncConnection) -> list[BenchmarkSummary]:
         .order_by(func.coalesce(current.c.models, 0).desc(), b.c.name)
     )
     return [
-        BenchmarkSummary(BenchmarkRow(*row[:8]), int(row[8]), _day(row[9]))
+        BenchmarkSummary(BenchmarkRow(*row[:8]), int(row[8]), to_date(row[9]))
         for row in await conn.execute(query)
     ]
 
@@ -120,7 +121,7 @@ async def news_where(
     if since is not None:
         query = query.where(n.c.happened_on >= since)
     query = query.order_by(n.c.happened_on.is_(None), n.c.happened_on.desc(), n.c.id.desc())
-    return [NewsRow(*row[:2], _day(row[2]), *row[3:]) for row in await conn.execute(query)]
+    return [NewsRow(*row[:2], to_date(row[2]), *row[3:]) for row in await conn.execute(query)]
 
 
 async def access_changes(conn: AsyncConnection, models: list[str]) -> list[AccessChange]:
@@ -137,13 +138,6 @@ async def access_changes(conn: AsyncConnection, models: list[str]) -> list[Acces
     ]
 
 
-def _day(value: Any) -> date | None:
-    """Dates come back as `date` from PostgreSQL and as ISO text from SQLite aggregates."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 async def provenance(conn: AsyncConnection, benchmark_id: int) -> tuple[list[str], date | None]:
     """The distinct sources of a benchmark's current scores and its newest report date."""
     query = (
@@ -153,5 +147,5 @@ async def provenance(conn: AsyncConnection, benchmark_id: int) -> tuple[list[str
         .order_by(func.count().desc(), s.c.source)
     )
     rows = list(await conn.execute(query))
-    days = [day for _source, raw in rows if (day := _day(raw)) is not None]
+    days = [day for _source, raw in rows if (day := to_date(raw)) is not None]
     return [source for source, _raw in rows], max(days, default=None)

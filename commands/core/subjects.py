@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from commands.core.errors import UserError
 from commands.core.lookup import closest
 from storage import names
-from storage.models import find_model, get_model
+from storage.models import find_model
 from storage.organizations import get_organization
 from storage.rows import ModelRow, OrganizationRow
 
@@ -30,12 +30,9 @@ class Subject:
 
 async def resolve_subject(conn: AsyncConnection, text: str) -> Subject:
     """A model's name or alias first, then an organization's; else the closest of both."""
-    model = await find_model(conn, text)
+    model = await find_model(conn, text)  # any name or alias of a model
     if model is not None:
         return Subject(model=model)
-    model_id = await names.lookup(conn, "model", text)
-    if model_id is not None:
-        return Subject(model=await get_model(conn, model_id))
     org_id = await names.lookup(conn, "organization", text)
     if org_id is not None:
         return Subject(organization=await get_organization(conn, org_id))

@@ -6,11 +6,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-import pycountry
-
+from commands.core.countries import country_code
 from commands.core.errors import UserError
 from commands.core.model_fields import MODEL_FIELDS
 from commands.core.options import PartialDate, convert
@@ -123,16 +121,15 @@ class Line:
     model_source: str  # what the model's facts are cited to (default: the score's source)
 
 
-@lru_cache(maxsize=1024)
 def country(text: str) -> str:
     """An ISO code (`CN`) or a country's name (`China`) -> the ISO alpha-2 code."""
-    try:
-        return str(pycountry.countries.lookup(text.strip()).alpha_2)
-    except LookupError:
+    code = country_code(text)
+    if code is None:
         raise UserError(
             f"`country` is a two-letter ISO code such as US or CN (or a country's name), "
             f"not `{text}`."
-        ) from None
+        )
+    return code
 
 
 def benchmark_spec(values: Mapping[str, str], name: str) -> BenchmarkSpec:

@@ -14,6 +14,7 @@ from commands.core.lookup import resolve_benchmark
 from commands.core.options import parse_country
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Request
 from commands.core.reply import Image, Reply
+from commands.feeds.credit import LICENSED, credit_lines
 from storage.engine.db import Database
 from storage.listings import provenance
 from storage.rows import BenchmarkRow
@@ -44,11 +45,11 @@ def summary(series: ChartSeries) -> str:
 
 
 def credit(sources: list[str]) -> str:
-    """Epoch AI's CC BY credit when its data is drawn; else the most cited outlets."""
-    if any("epoch" in source.lower() for source in sources):
-        others = sum("epoch" not in source.lower() for source in sources)
+    """The CC BY credit of licensed data drawn (`credit_lines`); else the most cited outlets."""
+    if licensed := credit_lines(sources):
+        others = sum(not any(mark in s for mark, _ in LICENSED) for s in sources)
         more = f" and {others} other source{'s' if others > 1 else ''}" if others else ""
-        return f"Data: Epoch AI, CC BY 4.0 (epoch.ai/data){more}"
+        return "; ".join(licensed) + more
     named = list(dict.fromkeys(phrases.short_source(s, 40) for s in sources))
     more = f" and {len(named) - 2} more" if len(named) > 2 else ""
     return "Sources: " + "; ".join(named[:2]) + more if named else ""

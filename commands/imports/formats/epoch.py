@@ -23,8 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pycountry
-
+from commands.core.countries import country_code
 from commands.imports.formats.base import BenchmarkSpec, Parsed, RawRow, Skipped, csv_stream
 from storage.names import normalize
 
@@ -50,14 +49,6 @@ def sniff(filename: str, text: str) -> bool:
     """Epoch's header: its first line names the ECI score, the model and its version."""
     header = text.lstrip().split("\n", 1)[0]
     return all(mark in header for mark in HEADER_MARKS)
-
-
-def country_code(name: str) -> str | None:
-    """`United States of America` -> `US`; None when pycountry does not know the name."""
-    try:
-        return str(pycountry.countries.lookup(name.strip()).alpha_2)
-    except LookupError:
-        return None
 
 
 def weights(accessibility: str) -> str:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import csv
 import re
 
+from commands.core.countries import country_code
 from commands.core.errors import UserError
 from commands.imports.formats.base import BenchmarkSpec, Parsed, RawRow, Skipped, csv_stream
-from commands.imports.formats.epoch import country_code, score, weights
+from commands.imports.formats.epoch import score, weights
 
 NAME = "epoch_hub"
 SCORE_COLUMNS = ("Best score (across scorers)", "mean_score")
