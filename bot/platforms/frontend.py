@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from commands.core.reply import Reply
@@ -19,10 +20,19 @@ class FrontEnd(Protocol):
 
     async def close(self) -> None: ...
 
-    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+    async def send(
+        self,
+        channel_id: str,
+        reply: Reply,
+        *,
+        nonce: str | None = None,
+        since: datetime | None = None,
+    ) -> str:
         """Post a reply to a channel (alerts and digests); returns the platform's message id.
 
         A platform that can deduplicate (Discord) posts nothing new for a repeated `nonce`.
+        `since` is set when an earlier try of this message may have landed (no try began
+        before it): a platform without deduplication (Slack) looks for it before posting.
         Failures raise `bot.platforms.errors` types (ChannelGone, RetryLater, ...).
         """
         ...

@@ -4,7 +4,8 @@ Several workers (processes) may share one outbox: a claim takes rows with a leas
 row whose lease ran out (its worker died) is claimed again; a worker starting takes back at
 once the rows of a dead worker on its own machine (`bot.workers.claimant`). Each message
 carries a nonce derived from its row, so Discord drops the resend of a message that went
-out just before a crash; on Slack the window between posting and marking is one round trip.
+out just before a crash; Slack has no such key, so the row's nonce rides in the message's
+metadata and a retry of a row an earlier try may have posted looks for it first.
 Front ends raise the neutral errors of `bot.platforms.errors`: `RetryLater` after the wait
 the platform named, else with capped exponential backoff and jitter; a channel that is gone
 or forbids the bot pauses its subscription (with the reason, in /subscriptions and the
@@ -49,8 +50,16 @@ class Sender(Protocol):
     """What the worker needs of a front end; its `pace` (sends per second), when it has one,
     sets how fast the worker sends through it."""
 
-    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
-        """Post and return the platform's message id; raise `bot.platforms.errors` types."""
+    async def send(
+        self,
+        channel_id: str,
+        reply: Reply,
+        *,
+        nonce: str | None = None,
+        since: datetime | None = None,
+    ) -> str:
+        """Post and return the platform's message id; raise `bot.platforms.errors` types;
+        with `since`, first look for an earlier try's message (`bot.platforms.frontend`)."""
         ...
 
 
@@ -89,6 +98,12 @@ def judge(error: Exception) -> Verdict:
 def nonce_of(delivery: Delivery) -> str:
     """The same row always sends the same nonce (Discord allows 25 characters)."""
     return f"rw-{delivery.id}"
+
+
+def unsure_since(delivery: Delivery) -> datetime | None:
+    """When an earlier try may have posted this row (a 5xx, a timeout, a crash after the
+    post): from its creation on, since no try began before. None on the first try."""
+    return delivery.created_at if delivery.attempts > 1 else None
 
 
 class DeliveryWorker:
@@ -248,7 +263,9 @@ class DeliveryWorker:
             return False
         try:
             async with self.pacers[sub.platform].slot():
-                ref = await sender.send(sub.channel_id, reply, nonce=nonce_of(delivery))
+                ref = await sender.send(
+                    sub.channel_id, reply, nonce=nonce_of(delivery), since=unsure_since(delivery)
+                )
         except Exception as error:  # every front end error is judged; none may stop the worker
             return await self._failed(delivery, sub, judge(error))
         await self._record_sent(delivery, ref, started)

@@ -53,3 +53,50 @@ async def test_response_url_takes_five_messages(fake_slack: FakeSlack) -> None:
 def test_unknown_channel_error_is_refused() -> None:
     with pytest.raises(ValueError):
         FakeSlack().break_channel("C0", "on_fire")
+
+
+async def test_history_lists_newest_first_a_page_at_a_time(fake_slack: FakeSlack) -> None:
+    client = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url)
+    meta = {"event_type": "t", "event_payload": {"key": "k"}}
+    posted = [
+        (await client.chat_postMessage(channel="C0H", text=f"m{n}", metadata=meta))["ts"]
+        for n in range(3)
+    ]
+    await client.chat_postMessage(channel="C0H", text="reply", thread_ts=posted[0])
+    page = await client.conversations_history(channel="C0H", limit=2)
+    assert [m["ts"] for m in page["messages"]] == [posted[2], posted[1]]  # no thread reply
+    assert page["has_more"] and "metadata" not in page["messages"][0]  # only when asked
+    rest = await client.conversations_history(
+        channel="C0H", limit=2, cursor=page["response_metadata"]["next_cursor"]
+    )
+    assert [m["ts"] for m in rest["messages"]] == [posted[0]] and not rest["has_more"]
+    late = await client.conversations_history(
+        channel="C0H", oldest=posted[0], include_all_metadata=True
+    )
+    assert [m["ts"] for m in late["messages"]] == [posted[2], posted[1]]  # oldest excluded
+    assert late["messages"][0]["metadata"] == meta
+    thread = await client.conversations_replies(channel="C0H", ts=posted[0])
+    assert [m["text"] for m in thread["messages"]] == ["m0", "reply"]
+
+
+async def test_history_needs_its_scope(fake_slack: FakeSlack) -> None:
+    client = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url)
+    fake_slack.scopes.discard("channels:history")
+    with pytest.raises(SlackApiError) as raised:
+        await client.conversations_history(channel="C0H")
+    assert raised.value.response["error"] == "missing_scope"
+    assert raised.value.response["needed"] == "channels:history"
+
+
+@pytest.mark.parametrize("fault", [500, "drop"])
+async def test_a_message_created_then_its_answer_lost(
+    fake_slack: FakeSlack, fault: int | str
+) -> None:
+    client = AsyncWebClient(  # slack_sdk's default retries a dropped connection: none here
+        token=fake_slack.bot_token, base_url=fake_slack.api_url, retry_handlers=[]
+    )
+    fake_slack.fail_after_posting(fault)
+    with pytest.raises((SlackApiError, aiohttp.ClientError)):
+        await client.chat_postMessage(channel="C0H", text="hello")
+    assert [m.text for m in fake_slack.channel_messages("C0H")] == ["hello"]
+    assert fake_slack.posted == []  # no answer said ok

@@ -116,7 +116,8 @@ def test_http_mode_manifest_points_every_command_at_the_request_url() -> None:
 def test_only_the_scopes_the_code_uses() -> None:
     assert load()["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
     # channels:read and groups:read: /subscribe asks conversations.info whether the bot is a
-    # member of the (public or private) channel before it subscribes it.
+    # member of the (public or private) channel before it subscribes it. channels:history
+    # and groups:history: a retried alert looks for its earlier try's message first.
     assert set(BOT_SCOPES) == {
         "commands",
         "chat:write",
@@ -125,6 +126,8 @@ def test_only_the_scopes_the_code_uses() -> None:
         "users:read",
         "channels:read",
         "groups:read",
+        "channels:history",
+        "groups:history",
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.platforms.errors import ChannelUnavailable, RetryLater
@@ -66,18 +68,53 @@ async def test_per_channel_rate_limit_is_obeyed(toy_dispatcher: Dispatcher) -> N
     assert [m["channel"] for m in fake.posted] == ["C0BUSY"] * 3 + ["C0QUIET"]
 
 
-async def test_server_errors_are_retried_then_reported(
+@pytest.mark.parametrize("status", [500, 503])
+async def test_server_errors_are_not_retried_blindly(
+    fake_slack: FakeSlack, toy_dispatcher: Dispatcher, status: int
+) -> None:
+    """A 5xx may come after the message was created: the worker retries later, looking
+    first, instead of the client posting again at once."""
+    fake_slack.fail_next("chat.postMessage", status)
+    with pytest.raises(RetryLater) as raised:
+        await sender(fake_slack, toy_dispatcher).send("C0ALERTS", ALERT, nonce="rw-1")
+    assert not raised.value.permanent
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_an_alert_carries_its_key_in_message_metadata(
+    fake_slack: FakeSlack, toy_dispatcher: Dispatcher
+) -> None:
+    await sender(fake_slack, toy_dispatcher).send("C0ALERTS", ALERT, nonce="rw-7")
+    [message] = fake_slack.posted
+    assert message["metadata"] == {
+        "event_type": "racewatch_delivery",
+        "event_payload": {"key": "rw-7"},
+    }
+
+
+async def test_a_retry_finds_the_message_its_first_try_created(
     fake_slack: FakeSlack, toy_dispatcher: Dispatcher
 ) -> None:
     front = sender(fake_slack, toy_dispatcher)
-    fake_slack.fail_next("chat.postMessage", 503, times=1)
-    await front.send("C0ALERTS", ALERT)
-    assert len(fake_slack.posted) == 1
-    fake_slack.fail_next("chat.postMessage", 500, times=10)
-    with pytest.raises(RetryLater) as raised:
-        await front.send("C0ALERTS", ALERT)
-    assert not raised.value.permanent
-    assert len(fake_slack.calls_to("chat.postMessage")) == 2 + 4  # first try + 3 retries
+    first = await front.send("C0ALERTS", ALERT, nonce="rw-7")
+    await front.send("C0ALERTS", ALERT, nonce="rw-8")  # a later alert, another key
+    again = await front.send("C0ALERTS", ALERT, nonce="rw-7", since=datetime.now(UTC))
+    assert again == first and len(fake_slack.posted) == 2
+    [look] = fake_slack.calls_to("conversations.history")
+    assert look.params["include_all_metadata"] in ("1", "true")
+    assert int(look.params["limit"]) <= 15
+    assert float(look.params["oldest"]) < float(first)  # the margin reaches back
+
+
+async def test_a_retry_that_cannot_look_now_posts_nothing(
+    fake_slack: FakeSlack, toy_dispatcher: Dispatcher
+) -> None:
+    fake_slack.fail_next("conversations.history", 503)
+    with pytest.raises(RetryLater):
+        await sender(fake_slack, toy_dispatcher).send(
+            "C0ALERTS", ALERT, nonce="rw-7", since=datetime.now(UTC)
+        )
+    assert fake_slack.calls_to("chat.postMessage") == []
 
 
 async def test_send_with_an_image_uploads_it_to_the_channel(

@@ -164,6 +164,7 @@ async def open_chat(db: Database) -> AsyncIterator[Chat]:
         dispatcher,
     )
     async with FakeSlack() as slack_fake:
+        slack_fake.messages.clock = lambda: clock.now().timestamp()  # messages' ts in test time
         for user, name, admin in ((READER, "reader", False), (ADMIN, "admin", True)):
             slack_fake.add_user(user, name, is_admin=admin)
         slack_fake.add_user(CURATOR, "curator")

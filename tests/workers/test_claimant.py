@@ -73,7 +73,9 @@ def test_doubt_means_not_gone(dead_pid: int) -> None:
 
 
 class Silent:
-    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+    async def send(
+        self, channel_id: str, reply: Reply, *, nonce: str | None = None, since: object = None
+    ) -> str:
         raise AssertionError("recover() sends nothing")
 
 

@@ -35,7 +35,9 @@ class Failing:
         self.error = error
         self.tries = 0
 
-    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+    async def send(
+        self, channel_id: str, reply: Reply, *, nonce: str | None = None, since: object = None
+    ) -> str:
         self.tries += 1
         raise self.error
 

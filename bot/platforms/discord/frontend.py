@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -101,11 +102,18 @@ class DiscordFrontEnd:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._connection
 
-    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+    async def send(
+        self,
+        channel_id: str,
+        reply: Reply,
+        *,
+        nonce: str | None = None,
+        since: datetime | None = None,
+    ) -> str:
         """Post a reply to a channel and return the message id; 429s are waited out by
         discord.py, the rest raise `bot.platforms.errors` types. The same `nonce` again within
         minutes posts nothing new (Discord's `enforce_nonce`): a resend after a crash is not a
-        duplicate."""
+        duplicate, so `since` (an earlier try may have landed) needs no lookup here."""
         embed, content, files = render(reply)
         channel = self.client.get_partial_messageable(int(channel_id))
         extra: dict[str, Any] = {"embed": embed} if embed is not None else {}

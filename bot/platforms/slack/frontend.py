@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from datetime import datetime
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -17,6 +18,7 @@ from bot.platforms.slack.guard import refuse_unreadable
 from bot.platforms.slack.handlers import register_commands
 from bot.platforms.slack.roles import WorkspaceRoles
 from bot.platforms.slack.sending import error_code, post_reply, retry_handlers
+from bot.platforms.slack.sending_lookup import SentLookup, metadata
 from commands.core.caller import Platform
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
@@ -52,6 +54,13 @@ class SlackFrontEnd:
             retry_handlers=retry_handlers(),
             logger=logging.getLogger("bot.platforms.slack.web"),
         )
+        self.poster = AsyncWebClient(  # alerts and digests: never re-posts blindly
+            token=_secret(settings.slack_bot_token),
+            base_url=settings.slack_api_base_url,
+            retry_handlers=retry_handlers(posting=True),
+            logger=logging.getLogger("bot.platforms.slack.web"),
+        )
+        self.lookup = SentLookup(self.poster)
         self.roles = WorkspaceRoles(
             self.client, settings.slack_curators, settings.slack_channel_managers
         )
@@ -113,10 +122,26 @@ class SlackFrontEnd:
             await self._runner.cleanup()
             self._runner = None
 
-    async def send(self, channel_id: str, reply: Reply, *, nonce: str | None = None) -> str:
+    async def send(
+        self,
+        channel_id: str,
+        reply: Reply,
+        *,
+        nonce: str | None = None,
+        since: datetime | None = None,
+    ) -> str:
         """Post an alert or digest (chat.postMessage) and return its `ts`; raises
-        `bot.platforms.errors` types. Slack has no idempotency key: `nonce` is not sent."""
-        return await post_reply(self.client, channel_id, reply)
+        `bot.platforms.errors` types. Slack has no idempotency key: `nonce` goes in the
+        message's metadata, and with `since` (an earlier try may have landed) a message
+        already carrying it is found and returned instead of posting again."""
+        if nonce is None:
+            return await post_reply(self.poster, channel_id, reply)
+        if since is not None:
+            found = await self.lookup.find(channel_id, nonce, since, reply.reply_to)
+            if found is not None:
+                log.info("Slack channel %s: %s was already posted (%s)", channel_id, nonce, found)
+                return found
+        return await post_reply(self.poster, channel_id, reply, metadata(nonce))
 
 
 class SlackStartError(RuntimeError):

@@ -20,6 +20,8 @@ BOT_SCOPES = (
     "users:read",  # users.info: is the caller a workspace admin or owner?
     "channels:read",  # conversations.info: is the bot in a public channel /subscribe names?
     "groups:read",  # ... and in a private one
+    "channels:history",  # conversations.history: did an alert's unanswered post land?
+    "groups:history",  # ... in a private channel
 )
 MAX_DESCRIPTION = 2000
 MAX_USAGE_HINT = 1000

@@ -37,12 +37,18 @@ def _text(channel_id: str, reason: str, detail: str = "") -> str:
     return f"{text} ({detail})" if detail else text
 
 
-def retry_handlers(max_retries: int = 3, backoff: float = 0.25) -> list[Any]:
+def retry_handlers(
+    max_retries: int = 3, backoff: float = 0.25, *, posting: bool = False
+) -> list[Any]:
     """429 honoring Retry-After, 500/503 with backoff, dropped connections: slack_sdk's own.
 
     The in-client backoff is short (0.25, 0.5, 1 s): the delivery worker retries later on top.
+    A client `posting` alerts retries only 429s (nothing was created): after a 5xx or a
+    dropped connection the message may exist, and the worker looks before posting again.
     """
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
+    if posting:
+        return [AsyncRateLimitErrorRetryHandler(max_retries)]
     return [
         AsyncConnectionErrorRetryHandler(max_retries, interval),
         AsyncRateLimitErrorRetryHandler(max_retries),
@@ -87,8 +93,14 @@ async def upload_image(client: AsyncWebClient, channel_id: str, image: Image) ->
     )
 
 
-async def post_reply(client: AsyncWebClient, channel_id: str, reply: Reply) -> str:
-    """chat.postMessage the rendered reply (then its image); returns the message timestamp."""
+async def post_reply(
+    client: AsyncWebClient,
+    channel_id: str,
+    reply: Reply,
+    metadata: dict[str, Any] | None = None,
+) -> str:
+    """chat.postMessage the rendered reply (then its image); returns the message timestamp.
+    `metadata` (Slack message metadata) lets a retry find the message it may have posted."""
     rendered = render(reply)
     try:
         response = await client.chat_postMessage(
@@ -98,6 +110,7 @@ async def post_reply(client: AsyncWebClient, channel_id: str, reply: Reply) -> s
             unfurl_links=False,
             unfurl_media=False,
             thread_ts=reply.reply_to,  # a correction answers in the alert's thread
+            metadata=metadata,
         )
         if reply.image is not None:
             await upload_image(client, channel_id, reply.image)

@@ -1,8 +1,11 @@
 """A fake Slack on 127.0.0.1: Web API, response_url, file uploads and a Socket Mode websocket.
 
 The real slack_sdk / slack-bolt clients talk to it (`AsyncWebClient(base_url=fake.api_url)`).
-It records every request, enforces a per-channel posting rate limit (429 + Retry-After) and
-can be told to fail: a channel that is gone/forbidden/archived, or the next N calls with 5xx.
+It records every request, keeps each channel's messages (readable with conversations.history
+and .replies, metadata included), enforces a per-channel posting rate limit (429 +
+Retry-After) and can be told to fail: a channel that is gone/forbidden/archived, the next N
+calls with 5xx, or a message created and then answered with 5xx, never answered or its
+connection dropped (`fail_after_posting`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from bot.platforms.slack.manifest import BOT_SCOPES
+from tests.support.fakes.slack_messages import AfterPost, ChannelHistory, SlackMessage, lost_answer
 from tests.support.fakes.slack_socket import SocketModeLink
 from tests.support.fakes.slack_webapi import Call, FakeSlackState, User, WebApiMethods
 
@@ -60,6 +65,11 @@ class FakeSlack(WebApiMethods):
         self.team_id = team_id
         self.rate_limit = rate_limit or RateLimit()
         self.state = FakeSlackState()
+        self.messages = ChannelHistory()
+        self.scopes = set(BOT_SCOPES)  # what the app's manifest asks for, granted
+        self.hold = 10.0  # seconds a "timeout" answer is held back (or until close)
+        self._after_post: deque[AfterPost] = deque()
+        self._closing = asyncio.Event()
         self.socket = SocketModeLink()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._posts: dict[str, deque[float]] = defaultdict(deque)
@@ -83,6 +93,7 @@ class FakeSlack(WebApiMethods):
         self.port = self._runner.addresses[0][1]
 
     async def close(self) -> None:
+        self._closing.set()  # answers held back give up now
         await self.socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -123,6 +134,19 @@ class FakeSlack(WebApiMethods):
     ) -> None:
         """The next `times` calls of `method` answer HTTP `status` (429 with Retry-After)."""
         self._failures[method].append(_Failure(status, times, retry_after, error))
+
+    def fail_after_posting(self, fault: AfterPost = 500, *, times: int = 1) -> None:
+        """The next `times` messages posted are created, then answered with HTTP `fault`,
+        never answered ("timeout": held back `hold` seconds, past the client's patience) or
+        their connection dropped ("drop"): the sender cannot know its message went out."""
+        if not (isinstance(fault, int) or fault in ("timeout", "drop")):
+            raise ValueError(f"unknown fault {fault!r}: an HTTP status, 'timeout' or 'drop'")
+        self._after_post.extend([fault] * times)
+
+    def channel_messages(self, channel: str) -> list[SlackMessage]:
+        """What a channel holds, thread replies included, oldest first: every message that
+        was created, whether or not its poster heard back."""
+        return self.messages.of(channel)
 
     def add_file(self, name: str, data: bytes) -> str:
         """A file someone uploaded to Slack; returns its permalink (what users paste)."""
@@ -176,6 +200,11 @@ class FakeSlack(WebApiMethods):
             response = self._limited(method, params) or await self._method(method, params)
         call.status = response.status
         call.ok = response.status == 200 and bool(json.loads(response.text or "{}").get("ok"))
+        if call.ok and method == "chat.postMessage" and self._after_post:
+            fault = self._after_post.popleft()
+            call.ok, call.status = False, fault if isinstance(fault, int) else 0
+            await self._record(call)
+            return await lost_answer(request, fault, self._closing, self.hold)
         await self._record(call)
         return response
 

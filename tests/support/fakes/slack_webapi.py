@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.support.fakes.slack_messages import ChannelHistory, needed_scope
+
 
 @dataclass
 class Call:
@@ -47,6 +49,8 @@ class WebApiMethods:
     state: FakeSlackState
     team_id: str
     port: int
+    messages: ChannelHistory
+    scopes: set[str]
     _ids: itertools.count[int]
 
     @property
@@ -77,13 +81,27 @@ class WebApiMethods:
             return error
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
-        ts = f"{int(time.time())}.{next(self._ids):06d}"
+        message = self.messages.add(params)
         return {
             "ok": True,
             "channel": params["channel"],
-            "ts": ts,
-            "message": {"text": params.get("text", ""), "blocks": params.get("blocks")},
+            "ts": message.ts,
+            "message": message.as_json(with_metadata=True),
         }
+
+    def _history_refused(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Reading a channel needs its `*:history` scope, and the channel."""
+        needed = needed_scope(str(params.get("channel", "")))
+        if needed not in self.scopes:
+            provided = ",".join(sorted(self.scopes))
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
+        return self._channel_error(params)
+
+    def _m_conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._history_refused(params) or self.messages.history(params)
+
+    def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._history_refused(params) or self.messages.replies(params)
 
     def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if error := self._channel_error(params):
