@@ -16,6 +16,7 @@ from bot.platforms.console import console
 from bot.platforms.frontend import FrontEnd
 from bot.served import ServedDispatcher
 from commands.core.dispatch import Dispatcher
+from storage.outbox.wakeup import Waker
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +52,26 @@ async def _serve(
 ) -> None:
     """Start the front ends, the outbox worker and the scheduler; on `stop`, stop taking
     commands, finish those in flight, hand back claimed rows and close every connection."""
-    from bot.workers.delivery import DeliveryWorker
+    from bot.workers.delivery import DeliveryWorker, lease_for
     from bot.workers.feeds import FeedWorker
+    from bot.workers.leader import Leadership
     from bot.workers.scheduler import AlertScheduler
 
     fronts = {f.name: f for f in _front_ends(settings, dispatcher)}
-    worker = DeliveryWorker(dispatcher.db, fronts)
-    scheduler = AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake)
+    worker = DeliveryWorker(dispatcher.db, fronts, lease=lease_for(dispatcher.db))
+    waker = Waker(dispatcher.db, worker.wake)  # a commit that owes messages wakes the worker
+    scheduler = Leadership(  # one scheduler among all processes (PostgreSQL advisory lock)
+        dispatcher.db,
+        lambda: AlertScheduler(dispatcher.db, dispatcher.clock, on_planned=worker.wake),
+    )
     feeds = FeedWorker(dispatcher.db, dispatcher.clock) if settings.feeds_on else None
     health.watched = Watched(dispatcher.db, fronts, lambda: scheduler.running)
     try:
         for front in fronts.values():
             await _start(front)
+        await waker.start()
         await worker.start()  # sends what the outbox owes through the front ends
-        await scheduler.start()  # plans digests and closes ended forecasts
+        await scheduler.start()  # plans digests and closes ended forecasts, in the leader
         if feeds is not None:
             await feeds.start()  # polls the feeds that are due
         health.state = "serving"
@@ -79,8 +86,9 @@ async def _serve(
         health.state = "stopping"
         if feeds is not None:
             await feeds.stop()
-        scheduler.shutdown()
+        await scheduler.stop()  # and lets the leadership go
         await worker.stop(grace=DRAIN_SECONDS)  # sends under way finish, the rest go back
+        await waker.stop()
         for front in fronts.values():
             await front.close()
     log.info("racewatch: stopped")

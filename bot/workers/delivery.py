@@ -34,12 +34,25 @@ from commands.core.clock import Clock, SystemClock
 from commands.core.reply import Reply
 from storage.engine.db import Database
 from storage.outbox import deliveries as outbox
+from storage.outbox import leases
 from storage.outbox.deliveries import Delivery
 from storage.subscriptions import Subscription, pause_subscription
 
 log = logging.getLogger(__name__)
 
 ACTOR = "racewatch:delivery"
+LONE_LEASE = timedelta(seconds=120)  # SQLite: a long import may hold the write lock a while
+SHARED_LEASE = timedelta(seconds=10)
+"""Lease of a claimed row where several processes deliver (PostgreSQL): renewed every 2 s
+by a live worker's heartbeat, so a dead one's rows go to the others within 10 s, not 120."""
+HEARTBEATS_PER_LEASE = 5
+
+
+def lease_for(db: Database) -> timedelta:
+    """The lease of a claimed row: short where other processes wait for it (PostgreSQL)."""
+    return LONE_LEASE if db.is_sqlite else SHARED_LEASE
+
+
 DEFAULT_PACE = 10.0
 """Sends per second through a sender that declares no `pace` of its own."""
 RECORD_SHARE = 0.5  # of the lease: how long recording a send may be retried
@@ -118,7 +131,7 @@ class DeliveryWorker:
         name: str | None = None,
         batch: int = 100,
         concurrency: int = 16,
-        lease: timedelta = timedelta(seconds=120),
+        lease: timedelta = LONE_LEASE,
         poll: float = 1.0,
         backoff: Backoff | None = None,
         max_attempts: int | None = None,
@@ -142,6 +155,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._heartbeat: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Look for work now instead of at the next poll."""
@@ -151,12 +165,17 @@ class DeliveryWorker:
         """Deliver in the background from `settle` seconds on: the front ends' start-up calls
         (login, command sync) have just spent part of the platform's global budget."""
         self._task = asyncio.create_task(self.run(settle), name="delivery")
+        self._heartbeat = asyncio.create_task(self.heartbeat(), name="delivery-heartbeat")
 
     async def stop(self, grace: float = 0.0) -> None:
         """Claim nothing more, let sends under way finish (up to `grace` seconds), then hand
         back every row still claimed: nothing lost, nothing sent twice."""
         self._stopping = True
         self._wake.set()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
         if self._task is not None:
             if grace > 0:
                 await asyncio.wait({self._task}, timeout=grace)
@@ -173,15 +192,31 @@ class DeliveryWorker:
         except Exception:  # their rows then wait for their lease to run out
             log.exception("delivery: could not take back the rows of stopped workers")
         while not self._stopping:
+            self._wake.clear()  # before the claim: a wake-up during the round is kept
             try:
                 done = await self.run_once()
             except Exception:
                 log.exception("delivery: a round failed; trying again")
                 done = 0
             if not done:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    async def heartbeat(self) -> None:
+        """Renew the leases of the rows this worker holds every fifth of a lease, so that
+        when it dies the others take its rows within one lease (SHARED_LEASE on PostgreSQL)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / HEARTBEATS_PER_LEASE)
+            try:
+                await self.renew_leases()
+            except Exception as error:  # the database is away: its leases may run out
+                log.warning("delivery: could not renew the leases: %s", error)
+
+    async def renew_leases(self) -> int:
+        """One heartbeat: every row this worker holds is leased for `lease` from now."""
+        now = self.clock.now()
+        async with self.db.write(ACTOR, "heartbeat", now) as change:
+            return await leases.renew(change.conn, self.name, now + self.lease)
 
     async def recover(self) -> list[str]:
         """Before the first claim: take back the rows of dead workers of this machine, and of

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
 from storage.outbox.deliveries import d, insert_ignoring_duplicates
+from storage.outbox.wakeup import owed as wake
 
 e = schema.events
 UNSENT = ("pending",)  # owed, not taken by a sender yet
@@ -94,4 +95,5 @@ async def settle_undone(
             )
     if owed:
         await conn.execute(insert_ignoring_duplicates(conn), owed)
+        await wake(conn)
     return len(dropped), len(owed)

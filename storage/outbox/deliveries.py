@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.changes import Change
 from storage.engine import schema
 from storage.events import EventRow, batch_pages, get_event
+from storage.outbox.wakeup import owed
 from storage.subscriptions import (
     Subscription,
     instant_subscriptions,
@@ -104,6 +105,7 @@ async def enqueue(change: Change, event_id: int) -> None:
     wanted = await _wanted(conn, subs, event)
     if not wanted:
         return
+    await owed(conn)  # the commit wakes the workers (LISTEN/NOTIFY, or this process's)
     found = await conn.execute(
         select(d.c.id, d.c.subscription_id, d.c.event_ids).where(
             d.c.key == key, d.c.subscription_id.in_(wanted)
@@ -249,7 +251,8 @@ async def hold_paused(conn: AsyncConnection, sub_id: int, reason: str) -> None:
 
 
 async def release(conn: AsyncConnection, worker: str) -> None:
-    """A worker stopping cleanly hands its unfinished rows back at once."""
+    """A worker stopping cleanly hands its unfinished rows back at once (to the others)."""
+    await owed(conn)
     await conn.execute(
         update(d)
         .where(d.c.claimed_by == worker, d.c.status == "sending")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.events import events_between, last_event_id
 from storage.outbox.deliveries import d, insert_ignoring_duplicates
+from storage.outbox.wakeup import owed
 from storage.subscriptions import Subscription, mark_digest_planned, mismatch
 
 COVERED = ("sent", "skipped", "sending")
@@ -61,6 +62,8 @@ async def plan_digest(
                 created_at=now,
             )
         )
+    if outcome != "skipped":
+        await owed(conn)  # the commit wakes the workers
     await mark_digest_planned(conn, sub.id, period_end)
     return outcome
 

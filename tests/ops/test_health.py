@@ -29,7 +29,7 @@ from tests.support.fakes.discord_server import FakeDiscord
 from tests.support.operator import clean_env, free_port
 from tests.support.proxy import CuttableProxy
 
-PG_URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL")
+PG_URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL") or None
 CURATOR = "4000000000000000099"
 
 

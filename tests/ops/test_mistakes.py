@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.operator import assert_operator_error, clean_env, free_port, racewatch
 
-PG_URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL")
+PG_URL = os.environ.get("RACEWATCH_TEST_POSTGRES_URL") or None
 
 
 def test_a_start_with_no_platform_and_no_terminal_says_what_to_set(tmp_path: Path) -> None:
