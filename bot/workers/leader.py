@@ -24,6 +24,9 @@ from storage.engine.locks import SCHEDULER_LOCK, SessionLock
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
+CHECK_SECONDS = 5.0
+"""How long the server may take to answer: a leader cut off from it steps down after this,
+before the server's TCP keepalives (11 s) free the lock for another."""
 LEADER_PREFIX = "racewatch leader "  # application_name of the lock's session: who leads
 
 
@@ -95,12 +98,15 @@ class Leadership:
         while True:
             self.tries += 1
             try:
-                if await self.lock.try_take():
+                async with asyncio.timeout(CHECK_SECONDS):
+                    taken = await self.lock.try_take()
+                if taken:
                     await self._hold()
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # the database is away: try again
+            except Exception as error:  # the database is away: connect again next time
                 log.warning("scheduler: leadership check failed: %s", error)
+                await self.lock.release()
             if self.leading:
                 log.warning("scheduler: lost the leadership; another process may take it")
                 self._follow()
@@ -111,5 +117,5 @@ class Leadership:
         """Lead until the server no longer answers that the lock is ours."""
         log.info("scheduler: this process leads (%s)", self.name)
         await self._lead()
-        while await self.lock.held(self.retry):  # noqa: ASYNC110 (the server is asked)
+        while await self.lock.held(CHECK_SECONDS):  # noqa: ASYNC110 (the server is asked)
             await asyncio.sleep(self.retry)

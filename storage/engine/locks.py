@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy.engine import make_url
 
 SCHEDULER_LOCK = 0x52414345  # "RACE": the scheduler leader's lock
+PREPARE_LOCK = 0x52414346  # migrating and seeding a database: one process at a time
 KEEPALIVES = {
     "tcp_keepalives_idle": "5",
     "tcp_keepalives_interval": "2",
@@ -42,6 +44,17 @@ async def close_quietly(conn: Any) -> None:
         await conn.close(timeout=2)
     except Exception:  # a broken connection: cut it
         conn.terminate()
+
+
+@contextlib.asynccontextmanager
+async def one_at_a_time(url: str, key: int, purpose: str) -> AsyncIterator[None]:
+    """Wait for the lock `key`, hold it through the block, then let it go."""
+    conn = await dedicated(url, purpose)
+    try:
+        await conn.execute(f"SELECT pg_advisory_lock({int(key)})")
+        yield
+    finally:
+        await close_quietly(conn)
 
 
 class SessionLock:

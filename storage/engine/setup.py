@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine.db import Database
+from storage.engine.locks import PREPARE_LOCK, one_at_a_time
 from storage.models import count_models
 
 if TYPE_CHECKING:
@@ -79,13 +81,21 @@ async def migrate(db: Database) -> None:
 async def prepare(db: Database, now: datetime | None = None) -> bool:
     """Migrate, and fill a database that has no models with the bundled dataset.
 
-    Returns whether the dataset was loaded.
+    Returns whether the dataset was loaded. On PostgreSQL, processes starting together
+    take turns (an advisory lock): the first migrates and seeds, the others find it done.
     """
-    await migrate(db)
-    async with db.read() as conn:
-        if await count_models(conn):
-            return False
-    from storage.seed import load_seed  # the dataset's reader, for a new database only
+    async with _one_at_a_time(db):
+        await migrate(db)
+        async with db.read() as conn:
+            if await count_models(conn):
+                return False
+        from storage.seed import load_seed  # the dataset's reader, for a new database only
 
-    await load_seed(db, now)
-    return True
+        await load_seed(db, now)
+        return True
+
+
+def _one_at_a_time(db: Database) -> AbstractAsyncContextManager[None]:
+    if db.is_sqlite:  # one process owns a SQLite file
+        return nullcontext()
+    return one_at_a_time(db.url, PREPARE_LOCK, "racewatch prepare")

@@ -11,6 +11,8 @@ from sqlalchemy import text
 
 from bot.workers.leader import LEADER_PREFIX, Leadership
 from storage.engine.db import Database
+from storage.engine.setup import prepare
+from storage.models import count_models
 
 
 class FakeScheduler:
@@ -101,3 +103,20 @@ async def test_a_leader_that_stops_lets_go_at_once(postgres: Database) -> None:
         assert second.tries == 1
     finally:
         await second.stop()
+
+
+async def test_processes_starting_together_on_a_new_database_take_turns(
+    postgres: Database,
+) -> None:
+    async with postgres.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    others = [Database(postgres.url) for _ in range(2)]
+    try:
+        loaded = await asyncio.gather(*(prepare(db) for db in (postgres, *others)))
+    finally:
+        for db in others:
+            await db.close()
+    assert sorted(loaded) == [False, False, True]  # one migrated and seeded, once
+    async with postgres.read() as conn:
+        assert await count_models(conn) > 0
