@@ -40,7 +40,16 @@ OUTBOX_OLDEST = Gauge(
 SCHEDULER_RUNS = Counter(
     "racewatch_scheduler_runs", "Scheduler rounds, by what they did", ["outcome"]
 )
-FEED_SYNCS = Counter("racewatch_feed_syncs", "Feed polls, by feed and outcome", ["feed", "outcome"])
+FEED_SYNCS = Counter(
+    "racewatch_feed_syncs",
+    "Feed polls, by feed kind and outcome (ok, unchanged, failed)",
+    ["kind", "outcome"],
+)
+FEED_ITEMS = Counter(
+    "racewatch_feed_items",
+    "New feed items, by feed kind and fate (applied without a curator, proposed for review)",
+    ["kind", "fate"],
+)
 GATEWAY_LATENCY = Gauge(
     "racewatch_gateway_latency_seconds", "Heartbeat round trip of a gateway", ["platform"]
 )
@@ -63,9 +72,13 @@ def scheduler_run(outcome: str) -> None:
     SCHEDULER_RUNS.labels(outcome).inc()
 
 
-def feed_synced(feed: str, outcome: str) -> None:
-    """One feed poll: `ok`, `unchanged` or `failed` (for the feeds worker)."""
-    FEED_SYNCS.labels(feed, outcome).inc()
+def feed_synced(kind: str, outcome: str, applied: int = 0, proposed: int = 0) -> None:
+    """One feed poll: `ok` (something new), `unchanged` or `failed`, and its new items."""
+    FEED_SYNCS.labels(kind, outcome).inc()
+    if applied:
+        FEED_ITEMS.labels(kind, "applied").inc(applied)
+    if proposed:
+        FEED_ITEMS.labels(kind, "proposed").inc(proposed)
 
 
 def outbox(depth: int, oldest_seconds: float) -> None:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import random
 
+from bot import metrics
 from commands.core.clock import Clock
 from commands.feeds.fetch import FeedClient, FetchPolicy
 from commands.feeds.sync import SyncResult, sync_feeds
@@ -56,6 +57,9 @@ class FeedWorker:
         self.requests += client.requests
         for result in results:
             self.polls[result.outcome] = self.polls.get(result.outcome, 0) + 1
+            outcome = "ok" if result.outcome == "changed" else result.outcome
+            proposed = max(result.proposals - result.applied_items, 0)
+            metrics.feed_synced(result.kind, outcome, result.applied_items, proposed)
         return results
 
     async def start(self) -> None:

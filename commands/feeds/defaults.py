@@ -17,6 +17,8 @@ from commands.feeds.kinds import KINDS, kind_named
 from commands.feeds.kinds.epoch import ARCHIVE, ECI_FILE
 from commands.feeds.kinds.huggingface import models_url
 from commands.feeds.kinds.openrouter import URL as OPENROUTER
+from commands.feeds.kinds.swebench import BOARD as SWE_BOARD
+from commands.feeds.kinds.swebench import URL as SWE_BENCH
 from storage.changes import Change
 from storage.engine.db import Database
 from storage.feeds import add_feed, defaults_configured, get_feed, list_feeds
@@ -49,12 +51,13 @@ RSS = (
 
 
 def default_feeds() -> list[FeedSpec]:
-    """Epoch's ECI and two hub files (trusted), each watched Hugging Face organisation,
-    OpenRouter's list and the news feeds (for review)."""
+    """Epoch's ECI and two hub files and SWE-bench's bash-only board (trusted), each watched
+    Hugging Face organisation, OpenRouter's list and the news feeds (for review)."""
     specs = [
         FeedSpec("epoch-eci", "epoch", f"{ARCHIVE}#{ECI_FILE}", "auto", DAY),
         FeedSpec("epoch-gpqa", "epoch", f"{ARCHIVE}#gpqa_diamond.csv", "auto", DAY),
         FeedSpec("epoch-swe-bench", "epoch", f"{ARCHIVE}#swe_bench_verified.csv", "auto", DAY),
+        FeedSpec("swe-bench-bash-only", "swebench", f"{SWE_BENCH}#{SWE_BOARD}", "auto", DAY),
     ]
     for org in watched_orgs():
         specs.append(FeedSpec(f"hf-{org.lower()}", "huggingface", models_url(org), "review", HOUR))

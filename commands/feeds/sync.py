@@ -41,6 +41,8 @@ class SyncResult:
     proposals: int = 0
     applied: str = ""
     error: str | None = None
+    kind: str = ""
+    applied_items: int = 0  # items applied without a curator (imported, or auto-approved)
 
     def line(self) -> str:
         if self.outcome == "failed":
@@ -92,7 +94,7 @@ async def _failed(
     }
     async with _gate(db), db.write(f"feed:{feed.name}", f"feed poll {feed.name}", now) as change:
         await record_poll(change.conn, feed.id, values)
-    return SyncResult(feed.name, "failed", error=reason)
+    return SyncResult(feed.name, "failed", error=reason, kind=feed.kind)
 
 
 def _ok(feed: FeedRow, now: datetime, rng: random.Random, fetched: Fetched) -> dict[str, Any]:
@@ -124,7 +126,7 @@ async def sync_feed(
         if fetched.not_modified or same:
             async with _gate(db), db.write(f"feed:{feed.name}", "feed poll", now) as change:
                 await record_poll(change.conn, feed.id, _ok(feed, now, rng, fetched))
-            return SyncResult(feed.name, "unchanged")
+            return SyncResult(feed.name, "unchanged", kind=feed.kind)
         items = kind.parse(fetched.body, feed.url)
         applied = ""
         if kind.apply is not None and feed.trust == "auto":
@@ -145,9 +147,13 @@ async def sync_feed(
         if new or applied:
             values["last_change_at"] = now
         await record_poll(change.conn, feed.id, values)
+    done = len(new) if kind.apply is not None and applied else 0
     if queued and feed.trust == "auto" and kind.apply is None:
-        applied = f"{await approve_all(db, feed.name, now)} approved (trusted feed)"
-    return SyncResult(feed.name, "changed", len(new), queued, applied)
+        done = await approve_all(db, feed.name, now)
+        applied = f"{done} approved (trusted feed)"
+    return SyncResult(
+        feed.name, "changed", len(new), queued, applied, kind=feed.kind, applied_items=done
+    )
 
 
 async def sync_feeds(

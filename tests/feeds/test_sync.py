@@ -56,61 +56,82 @@ async def test_a_new_item_appears_after_one_sync_and_not_after_the_second(feeds:
 
 
 BIG = 50 * 1024 * 1024
-BAD_SOURCES: dict[str, tuple[Callable[[FakeFeeds], None], str]] = {
+LB = "/SWE-bench/swe-bench.github.io/master/data/leaderboards.json"
+
+
+def many_hf(count: int) -> bytes:
+    return json.dumps([hf_entry(f"deepseek-ai/M-{i}", "2026-11-20") for i in range(count)]).encode()
+
+
+def many_swebench(count: int) -> bytes:
+    board = json.loads(sample("swebench_leaderboards.json"))
+    entry = board["leaderboards"][1]["results"][0]
+    results = [{**entry, "name": f"M-{i}", "tags": [f"Model: m-{i}"]} for i in range(count)]
+    board["leaderboards"][1]["results"] = results
+    return json.dumps(board).encode()
+
+
+# kind -> (its path on the fake, its recorded sample, a body listing N items)
+BAD_KINDS: dict[str, tuple[str, str, Callable[[int], bytes]]] = {
+    "huggingface": (HF, "huggingface_deepseek-ai.json", many_hf),
+    "swebench": (LB, "swebench_leaderboards.json", many_swebench),
+}
+Play = Callable[[FakeFeeds, str, bytes, Callable[[int], bytes]], None]
+BAD_SOURCES: dict[str, tuple[Play, str]] = {
     "html instead of JSON": (
-        lambda fake: fake.serve_plain(HF, b"<!DOCTYPE html><html><body>Sorry</body></html>", JSON),
+        lambda fake, path, _, __: fake.serve_plain(
+            path, b"<!DOCTYPE html><html><body>Sorry</body></html>", JSON
+        ),
         "expected JSON, got HTML",
     ),
     "an HTML error page": (
-        lambda fake: fake.serve_plain(HF, b"<html>Service unavailable</html>", "text/html"),
+        lambda fake, path, _, __: fake.serve_plain(
+            path, b"<html>Service unavailable</html>", "text/html"
+        ),
         "expected application/json or text/json, got text/html",
     ),
     "truncated JSON": (
-        lambda fake: fake.serve_plain(HF, sample("huggingface_deepseek-ai.json")[:700], JSON),
+        lambda fake, path, body, _: fake.serve_plain(path, body[:700], JSON),
         "malformed or truncated JSON",
     ),
     "a body cut off mid-way": (
-        lambda fake: fake.cut(HF, sample("huggingface_deepseek-ai.json"), JSON),
+        lambda fake, path, body, _: fake.cut(path, body, JSON),
         "cannot reach 127.0.0.1",
     ),
     "a 50 MB body, declared": (
-        lambda fake: fake.huge(HF, BIG, declared=True, content_type=JSON),
+        lambda fake, path, _, __: fake.huge(path, BIG, declared=True, content_type=JSON),
         "body of 50.0 MB is over the 20.0 MB cap",
     ),
     "a 50 MB body, streamed": (
-        lambda fake: fake.huge(HF, BIG, declared=False, content_type=JSON),
+        lambda fake, path, _, __: fake.huge(path, BIG, declared=False, content_type=JSON),
         "body over the 20.0 MB cap",
     ),
     "a wrong content type": (
-        lambda fake: fake.serve_plain(HF, sample("huggingface_deepseek-ai.json"), "image/png"),
+        lambda fake, path, body, _: fake.serve_plain(path, body, "image/png"),
         "got image/png",
     ),
     "a redirect to another host": (
-        lambda fake: fake.redirect(HF, f"http://localhost:{fake.port}/elsewhere"),
+        lambda fake, path, _, __: fake.redirect(path, f"http://localhost:{fake.port}/elsewhere"),
         "redirected to another host (localhost:",
     ),
-    "a timeout": (lambda fake: fake.stall(HF, 3.0), "no answer within 0.5 s"),
-    "500s": (lambda fake: fake.fail(HF, 500), "HTTP 500 Internal Server Error"),
+    "a timeout": (lambda fake, path, _, __: fake.stall(path, 3.0), "no answer within 0.5 s"),
+    "500s": (lambda fake, path, _, __: fake.fail(path, 500), "HTTP 500 Internal Server Error"),
     "10,000 items": (
-        lambda fake: fake.serve(
-            HF,
-            json.dumps(
-                [hf_entry(f"deepseek-ai/M-{i}", "2026-11-20") for i in range(10_000)]
-            ).encode(),
-            JSON,
-        ),
+        lambda fake, path, _, many: fake.serve(path, many(10_000), JSON),
         "lists 10,000 items; at most 5,000 are read",
     ),
 }
 
 
+@pytest.mark.parametrize("kind", list(BAD_KINDS))
 @pytest.mark.parametrize("case", list(BAD_SOURCES))
 async def test_a_bad_source_marks_the_feed_failing_and_writes_nothing(
-    feeds: Feeds, case: str
+    feeds: Feeds, case: str, kind: str
 ) -> None:
     play, reason = BAD_SOURCES[case]
-    await feeds.add("hf-deepseek", "huggingface", HF)
-    play(feeds.fake)
+    path, recorded, many = BAD_KINDS[kind]
+    await feeds.add("bad-feed", kind, path)
+    play(feeds.fake, path, sample(recorded), many)
     before = await snapshot(feeds.db)
     [result] = await feeds.poll()
     assert result.outcome == "failed" and reason in (result.error or ""), result
