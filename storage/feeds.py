@@ -165,8 +165,13 @@ async def pending_by_subject(conn: AsyncConnection, keys: Iterable[str]) -> list
     return found
 
 
-async def get_proposal(conn: AsyncConnection, proposal_id: int) -> ProposalRow | None:
-    row = (await conn.execute(select(*PROPOSAL_COLUMNS).where(p.c.id == proposal_id))).first()
+async def get_proposal(
+    conn: AsyncConnection, proposal_id: int, *, lock: bool = False
+) -> ProposalRow | None:
+    """One proposal; `lock` holds its row to the end of the transaction (PostgreSQL), so two
+    curators deciding at once (a double click) decide once: the second sees the first's."""
+    query = select(*PROPOSAL_COLUMNS).where(p.c.id == proposal_id)
+    row = (await conn.execute(query.with_for_update() if lock else query)).first()
     return None if row is None else ProposalRow(*row)
 
 

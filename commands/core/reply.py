@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,48 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Button:
+    """A button under a reply: a click runs `command` as the person who clicked, with their
+    rights (a refusal changes nothing), exactly as if they had typed it. `style`: primary,
+    danger or secondary."""
+
+    label: str
+    command: str
+    style: str = "secondary"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One text box of a form, prefilled; its answer is given to the form's command as
+    `name:"answer"` (an emptied box gives nothing)."""
+
+    name: str
+    label: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A reply that asks for a few values first (a Discord modal, a Slack modal view): once
+    submitted, `command` runs with the answers as options. Where no form can open (the
+    console) the reply's text says the command to type."""
+
+    title: str
+    command: str
+    fields: tuple[FormField, ...]
+    submit: str = "Submit"
+
+    def line(self, answers: dict[str, str]) -> str:
+        """The command as typed with these answers (quotes in an answer are dropped)."""
+        words = [self.command]
+        for field_ in self.fields:
+            value = " ".join(answers.get(field_.name, "").replace('"', "").split())
+            if value:
+                words.append(f'{field_.name}:"{value}"')
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a command answers: title, text, fields, a table, a footer and maybe an image.
 
@@ -55,6 +97,13 @@ class Reply:
     """A message the front end also posts in the caller's channel the way alerts are posted
     (the /subscribe test alert), so a missing permission shows as it would for an alert."""
     reply_to: str | None = None  # a message of the channel this answers (a correction)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    """Rows of buttons under the message (at most 5 rows of 5: Discord's limit)."""
+    refresh: str = ""
+    """The command whose fresh answer replaces this message after one of its buttons did
+    something (the review queue, without the proposal just decided)."""
+    form: Form | None = None
+    """Open this form instead of answering (when the platform can)."""
 
     @classmethod
     def error(cls, message: str) -> Reply:
@@ -117,3 +166,13 @@ WEIGHTS_KEY = "W: ◦ open weights, ● closed, ? unknown."
 def weights_mark(weights: str | None) -> str:
     """One character for a model's weights, so a table of models stays phone-wide."""
     return {"open": "◦", "closed": "●"}.get(weights or "", "?")
+
+
+def after_click(fresh: Reply, done: Reply, who: str) -> Reply:
+    """The message a button click leaves behind: what was done and by whom (`Approved #12 by
+    Alice`), above the fresh answer of the message's command (its buttons up to date)."""
+    said = f"{done.title} by {who}" if done.title else f"Done by {who}"
+    lines = [f"{said}: {done.body}" if done.body else said]
+    if fresh.body:
+        lines.append(fresh.body)
+    return replace(fresh, body="\n\n".join(lines), is_error=False)

@@ -35,7 +35,7 @@ class Edits:
 
 
 async def _pending(conn: AsyncConnection, proposal_id: int) -> ProposalRow:
-    proposal = await get_proposal(conn, proposal_id)
+    proposal = await get_proposal(conn, proposal_id, lock=True)
     if proposal is None:
         raise UserError(f"There is no proposal #{proposal_id}; see /admin review.")
     if proposal.status != "pending":

@@ -118,3 +118,14 @@ async def test_only_curators_review(feeds: Feeds) -> None:
     assert missing.is_error and "There is no proposal #99" in missing.plain_text()
     no_id = await feeds.ask("/admin review approve")
     assert no_id.is_error and "Which proposal?" in no_id.plain_text()
+
+
+async def test_edit_on_the_console_gives_the_approval_to_type_prefilled(feeds: Feeds) -> None:
+    await with_hugging_face(feeds)
+    edit = (await feeds.ask("/admin review edit 1")).plain_text()
+    line = '/admin review approve 1 name:"DeepSeek-V4" org:"DeepSeek" country:"CN"'
+    assert line + ' released:"2026-11-20"' in edit, edit
+    done = await feeds.ask(line.replace("DeepSeek-V4", "DeepSeek V4") + ' released:"2026-11-20"')
+    assert not done.is_error, done.plain_text()
+    assert "DeepSeek V4 (DeepSeek, CN)" in (await feeds.ask('/model "DeepSeek V4"')).plain_text()
+    assert (await feeds.ask("/admin review edit 1")).is_error  # decided: nothing to edit

@@ -73,6 +73,16 @@ MANIFEST_SCHEMA: dict[str, Any] = {
             "required": ["socket_mode_enabled"],
             "properties": {
                 "socket_mode_enabled": {"type": "boolean"},
+                "interactivity": {
+                    "type": "object",
+                    "required": ["is_enabled"],
+                    "properties": {
+                        "is_enabled": {"type": "boolean"},
+                        "request_url": {"type": "string", "pattern": "^https://"},
+                        "message_menu_options_url": {"type": "string", "pattern": "^https://"},
+                    },
+                    "additionalProperties": False,
+                },
                 "org_deploy_enabled": {"type": "boolean"},
                 "token_rotation_enabled": {"type": "boolean"},
             },
@@ -99,6 +109,7 @@ def test_by_default_one_namespaced_command_holds_them_all() -> None:
 def test_socket_mode_manifest_has_every_root_command() -> None:
     data = load(top_level=True)
     assert data["settings"]["socket_mode_enabled"] is True
+    assert data["settings"]["interactivity"] == {"is_enabled": True}
     commands = {c["command"]: c for c in data["features"]["slash_commands"]}
     assert sorted(commands) == sorted(["/racewatch", *(f"/{root}" for root in REGISTRY.roots())])
     assert "/gap" in commands and "/admin" in commands
@@ -111,6 +122,8 @@ def test_http_mode_manifest_points_every_command_at_the_request_url() -> None:
     data = load(HTTP_URL)
     assert data["settings"]["socket_mode_enabled"] is False
     assert {c["url"] for c in data["features"]["slash_commands"]} == {HTTP_URL}
+    # the review queue's buttons and forms come back to the same URL
+    assert data["settings"]["interactivity"] == {"is_enabled": True, "request_url": HTTP_URL}
 
 
 def test_only_the_scopes_the_code_uses() -> None:

@@ -43,7 +43,9 @@ def all_texts(blocks: list[dict[str, Any]]) -> list[str]:
         if "text" in block:
             out.append(block["text"]["text"])
         out += [f["text"] for f in block.get("fields", [])]
-        out += [e["text"] for e in block.get("elements", [])]
+        for element in block.get("elements", []):  # context texts; buttons' labels
+            text = element.get("text", "")
+            out.append(text["text"] if isinstance(text, dict) else text)
     return out
 
 

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.config import Settings
+from bot.platforms.discord.clicks import Clicks
 from bot.platforms.discord.client import new_client
 from bot.platforms.discord.endpoints import DISCORD_API, discover_gateway, point_at
 from bot.platforms.discord.render import allowed_mentions, render
@@ -42,6 +43,8 @@ class DiscordFrontEnd:
             dispatcher, settings.discord_curators, poster=self.send
         )
         self.tree = build_tree(self.client, dispatcher.registry, self.responder)
+        self.clicks = Clicks(dispatcher, settings.discord_curators)
+        self.client.event(self.clicks.on_interaction)  # buttons and modals; commands: the tree
         self._connection: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import discord
 
+from bot.platforms.discord.buttons import view_of
 from bot.platforms.discord.render import NO_MENTIONS, render
 from bot.platforms.errors import SendError
 from commands.core.caller import Caller, Platform
@@ -138,6 +139,9 @@ async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
         message["embed"] = embed
     if files:
         message["files"] = files
+    view = view_of(reply)
+    if view is not None:  # buttons (the review queue's Approve / Edit / Reject)
+        message["view"] = view
     if not interaction.response.is_done():
         await interaction.response.send_message(ephemeral=reply.ephemeral, **message)
         return

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import Settings
+from bot.platforms.slack.buttons import Clicks
 from bot.platforms.slack.guard import refuse_unreadable
 from bot.platforms.slack.handlers import register_commands
 from bot.platforms.slack.roles import WorkspaceRoles
@@ -72,6 +73,7 @@ class SlackFrontEnd:
             name="racewatch",
         )
         self.commands = register_commands(self.app, dispatcher, self.roles)
+        Clicks(dispatcher, self.roles).register(self.app)  # buttons and forms
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None

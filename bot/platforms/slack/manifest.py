@@ -98,11 +98,17 @@ def manifest(
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
+            "interactivity": _interactivity(request_url),  # buttons and modals
             "org_deploy_enabled": False,
             "socket_mode_enabled": request_url is None,
             "token_rotation_enabled": False,
         },
     }
+
+
+def _interactivity(request_url: str | None) -> dict[str, Any]:
+    """On, with the same Request URL as the commands in HTTP mode (none in Socket Mode)."""
+    return {"is_enabled": True, **({"request_url": request_url} if request_url else {})}
 
 
 def manifest_yaml(

@@ -6,6 +6,7 @@ data can ping (`<!channel>`, `@here`) or inject links and mentions.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ MAX_FALLBACK = 3000
 MAX_CONTEXT_ELEMENTS = 10
 
 Block = dict[str, Any]
+
+ACTION = "racewatch_button"  # a button's action_id: racewatch_button_<row>_<n>
+MAX_ROWS, MAX_IN_ROW, LABEL, VALUE = 5, 5, 75, 2000
 
 _BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
@@ -169,11 +173,11 @@ def _tail_pieces(reply: Reply) -> list[_Piece]:
     return pieces
 
 
-def _fit(pieces: list[_Piece]) -> list[Block]:
-    """At most 50 blocks; what is cut is counted in a last "...and N more" line."""
-    if len(pieces) <= MAX_BLOCKS:
+def _fit(pieces: list[_Piece], room: int = MAX_BLOCKS) -> list[Block]:
+    """At most `room` blocks; what is cut is counted in a last "...and N more" line."""
+    if len(pieces) <= room:
         return [p.block for p in pieces]
-    kept, dropped = pieces[: MAX_BLOCKS - 1], pieces[MAX_BLOCKS - 1 :]
+    kept, dropped = pieces[: room - 1], pieces[room - 1 :]
     omitted: Counter[str] = Counter()
     for piece in dropped:
         omitted[piece.unit] += piece.count
@@ -199,4 +203,32 @@ def render(reply: Reply) -> Rendered:
     ]
     if not pieces:
         pieces = [_Piece(_section(escape("(no answer)")))]
-    return Rendered(_fit(pieces), fallback_text(reply))
+    actions = action_blocks(reply)
+    return Rendered([*_fit(pieces, MAX_BLOCKS - len(actions)), *actions], fallback_text(reply))
+
+
+def action_blocks(reply: Reply) -> list[Block]:
+    """One `actions` block per row of buttons (none for an error)."""
+    if reply.is_error:
+        return []
+    blocks: list[Block] = []
+    for row, buttons in enumerate(reply.buttons[:MAX_ROWS]):
+        elements = []
+        for n, button in enumerate(buttons[:MAX_IN_ROW]):
+            value = json.dumps({"run": button.command, "refresh": reply.refresh})
+            if len(value) > VALUE:
+                continue
+            element: Block = {
+                "type": "button",
+                "text": {"type": "plain_text", "text": button.label[:LABEL], "emoji": False},
+                "action_id": f"{ACTION}_{row}_{n}",
+                "value": value,
+            }
+            if button.style in ("primary", "danger"):
+                element["style"] = button.style
+            elements.append(element)
+        if elements:
+            blocks.append(
+                {"type": "actions", "block_id": f"racewatch_row_{row}", "elements": elements}
+            )
+    return blocks

@@ -12,6 +12,7 @@ from tests.support.fakes import discord_payloads as p
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, ROLE, NUMBER, ATTACHMENT = 3, 4, 5, 8, 10, 11
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, AUTOCOMPLETE_RESULT = 4, 5, 8
+DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL = 6, 7, 9
 
 
 @dataclass
@@ -132,6 +133,9 @@ class InteractionRecord:
         self.deferred = False
         self.defer_ephemeral = False
         self.original_deleted = False
+        self.source: InteractionRecord | None = None  # whose message was clicked (a click)
+        self.modal: dict[str, Any] | None = None  # the modal the bot opened in answer
+        self.updated = False  # the bot answered by updating the clicked message
         self._changed = asyncio.Condition()
 
     def visible(self) -> list[Posted]:
@@ -168,9 +172,18 @@ class InteractionRecord:
         flags = int((body.get("data") or {}).get("flags") or 0)
         if body["type"] == DEFERRED_MESSAGE:
             self.deferred, self.defer_ephemeral = True, bool(flags & p.EPHEMERAL)
-        if message is not None:
+        if body["type"] == MODAL:
+            self.modal = dict(body.get("data") or {})
+        elif body["type"] == UPDATE_MESSAGE and message is not None and self.source is not None:
+            self.updated = True
+            await self.source.on_edit_original(message)
+        elif message is not None:
             self.original = message
         await self._notify()
+
+    async def answered(self, seconds: float = 10.0) -> None:
+        """Until the bot acknowledged this interaction (an answer, an update, a modal)."""
+        await self._wait(lambda: bool(self.callbacks), seconds)
 
     async def on_followup(self, message: Posted) -> Posted:
         """The first follow-up after a deferral replaces the placeholder and keeps its visibility."""

@@ -11,9 +11,24 @@ from tests.support.fakes.discord_http import BODY, FILES, error_response, json_r
 from tests.support.fakes.discord_interactions import (
     CHANNEL_MESSAGE,
     DEFERRED_MESSAGE,
+    MODAL,
+    UPDATE_MESSAGE,
     InteractionRecord,
     Posted,
 )
+from tests.support.schemas import DISCORD_MESSAGE_COMPONENTS, DISCORD_MODAL, problem
+
+INVALID_FORM_BODY = 50035
+
+
+def invalid(kind: int, data: Any) -> str | None:
+    """Why Discord would refuse this message's components or this modal (its schemas)."""
+    if kind == MODAL:
+        return problem(data, DISCORD_MODAL)
+    if isinstance(data, dict) and "components" in data:
+        return problem(data["components"], DISCORD_MESSAGE_COMPONENTS)
+    return None
+
 
 UNKNOWN_INTERACTION, UNKNOWN_WEBHOOK, UNKNOWN_MESSAGE, ALREADY_ACKNOWLEDGED = (
     10062,
@@ -70,8 +85,11 @@ class InteractionEndpoints:
             return error_response(404, UNKNOWN_INTERACTION, "Unknown interaction")
         body = request[BODY] or {}
         kind = int(body.get("type", 0))
+        why = invalid(kind, body.get("data"))
+        if why is not None:
+            return error_response(400, INVALID_FORM_BODY, f"Invalid Form Body: {why}")
         message = None
-        if kind in (CHANNEL_MESSAGE, DEFERRED_MESSAGE):
+        if kind in (CHANNEL_MESSAGE, DEFERRED_MESSAGE, UPDATE_MESSAGE):
             loading = p.LOADING if kind == DEFERRED_MESSAGE else 0
             message = self._posted(request, record, body.get("data"), loading)
         try:
@@ -95,6 +113,9 @@ class InteractionEndpoints:
         record = self._record(request)
         if record is None or request.match_info["webhook_id"] != self.app_id:
             return error_response(404, UNKNOWN_WEBHOOK, "Unknown Webhook")
+        why = invalid(CHANNEL_MESSAGE, request[BODY])
+        if why is not None:
+            return error_response(400, INVALID_FORM_BODY, f"Invalid Form Body: {why}")
         message = await record.on_followup(self._posted(request, record, request[BODY]))
         if request.query.get("wait", "").lower() not in ("true", "1"):
             return web.Response(status=204)

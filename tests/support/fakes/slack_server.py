@@ -26,7 +26,13 @@ from aiohttp import web
 from bot.platforms.slack.manifest import BOT_SCOPES
 from tests.support.fakes.slack_messages import AfterPost, ChannelHistory, SlackMessage, lost_answer
 from tests.support.fakes.slack_socket import SocketModeLink
-from tests.support.fakes.slack_webapi import Call, FakeSlackState, User, WebApiMethods
+from tests.support.fakes.slack_webapi import (
+    Call,
+    FakeSlackState,
+    User,
+    WebApiMethods,
+    invalid_blocks,
+)
 
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
 POSTING_METHODS = ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")
@@ -164,6 +170,19 @@ class FakeSlack(WebApiMethods):
     def responses(self, response_url: str) -> list[dict[str, Any]]:
         return self.state.responses[response_url.rsplit("/", 1)[1]]
 
+    def shown(self, response_url: str) -> dict[str, Any]:
+        """The message a response_url posted, as it shows now (a click may have replaced it)."""
+        key = response_url.rsplit("/", 1)[1]
+        return self.state.shown.get(key) or self.state.responses[key][-1]
+
+    def click_url(self, response_url: str) -> str:
+        """A fresh response_url for a click on the message `response_url` posted: posting to
+        it with `replace_original` replaces that message."""
+        url = self.new_response_url()
+        origin = response_url.rsplit("/", 1)[1]
+        self.state.clicked[url.rsplit("/", 1)[1]] = self.state.clicked.get(origin, origin)
+        return url
+
     async def wait_for_responses(
         self, response_url: str, count: int = 1, within: float = 10.0
     ) -> list[dict[str, Any]]:
@@ -261,10 +280,16 @@ class FakeSlack(WebApiMethods):
         body = await request.json()
         used = self.state.responses.get(key)
         status = 404 if used is None or len(used) >= RESPONSE_URL_USES else 200
+        if status == 200 and invalid_blocks(body.get("blocks")):
+            status = 400  # Slack answers `invalid_blocks`
         if status == 200 and used is not None:
             used.append(body)
+            origin = self.state.clicked.get(key)
+            if origin is not None and body.get("replace_original"):
+                self.state.shown[origin] = body  # the clicked message, replaced
         await self._record(Call("response_url", body, dict(request.headers), status))
-        return web.Response(text="ok" if status == 200 else "used_url", status=status)
+        said = {200: "ok", 400: "invalid_blocks"}.get(status, "used_url")
+        return web.Response(text=said, status=status)
 
     async def _upload(self, request: web.Request) -> web.Response:
         file_id = request.match_info["file_id"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.fakes.slack_messages import ChannelHistory, needed_scope
+from tests.support.schemas import SLACK_BLOCKS, SLACK_MODAL, problem
 
 
 @dataclass
@@ -41,6 +42,18 @@ class FakeSlackState:
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    views: list[dict[str, Any]] = field(default_factory=list)  # modals opened (views.open)
+    clicked: dict[str, str] = field(default_factory=dict)  # a click's response_url -> message's
+    shown: dict[str, dict[str, Any]] = field(default_factory=dict)  # a message replaced since
+
+
+def invalid_blocks(blocks: Any) -> str | None:
+    """Why Slack would refuse these blocks (`invalid_blocks`), by the published schemas."""
+    if blocks is None:
+        return None
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return problem(blocks, SLACK_BLOCKS)
 
 
 class WebApiMethods:
@@ -81,6 +94,8 @@ class WebApiMethods:
             return error
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        if why := invalid_blocks(params.get("blocks")):
+            return {"ok": False, "error": "invalid_blocks", "errors": [why]}
         message = self.messages.add(params)
         return {
             "ok": True,
@@ -102,6 +117,22 @@ class WebApiMethods:
 
     def _m_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._history_refused(params) or self.messages.replies(params)
+
+    def _m_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A modal, opened for the click whose trigger_id it names (checked by its schema)."""
+        raw = params.get("view")
+        view: dict[str, Any] = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+        if not str(params.get("trigger_id") or ""):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        if why := problem(view, SLACK_MODAL):
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": [why]},
+            }
+        opened = dict(view, id=f"V{next(self._ids):08d}", trigger_id=params["trigger_id"])
+        self.state.views.append(opened)
+        return {"ok": True, "view": opened}
 
     def _m_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         if error := self._channel_error(params):
