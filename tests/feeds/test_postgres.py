@@ -5,6 +5,7 @@ Runs when RACEWATCH_TEST_POSTGRES_URL names a database the tests may empty; skip
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 from collections.abc import AsyncIterator
@@ -53,3 +54,20 @@ async def test_a_feed_round_on_postgresql(on_postgres: Feeds) -> None:
     assert "hf-deepseek" in listing and " ok " in listing
     await feeds.ask("/admin undo")
     assert "#1 Model: DeepSeek-V4" in (await feeds.ask("/admin review")).plain_text()
+
+
+async def test_two_curators_approving_at_once_decide_once(on_postgres: Feeds) -> None:
+    """A double click: two approvals of one proposal race; the row lock lets one through."""
+    feeds = on_postgres
+    feeds.fake.serve("/api/models", sample("huggingface_deepseek-ai.json"), "application/json")
+    await feeds.add("hf-deepseek", "huggingface", "/api/models")
+    await feeds.poll()
+    first, second = await asyncio.gather(
+        feeds.ask("/admin review approve 1"), feeds.ask("/admin review approve 1")
+    )
+    assert sorted([first.is_error, second.is_error]) == [False, True], (first, second)
+    refused = second if second.is_error else first
+    assert "already approved" in refused.plain_text()
+    audit = await feeds.ask("/admin audit")
+    assert audit.table is not None
+    assert sum("model add DeepSeek-V4" in row[3] for row in audit.table.rows) == 1
