@@ -42,7 +42,7 @@ class SyncResult:
     applied: str = ""
     error: str | None = None
     kind: str = ""
-    applied_items: int = 0  # items applied without a curator (imported, or auto-approved)
+    applied_items: int = 0  # applied without a curator: rows an import wrote, or approvals
 
     def line(self) -> str:
         if self.outcome == "failed":
@@ -128,10 +128,10 @@ async def sync_feed(
                 await record_poll(change.conn, feed.id, _ok(feed, now, rng, fetched))
             return SyncResult(feed.name, "unchanged", kind=feed.kind)
         items = kind.parse(fetched.body, feed.url)
-        applied = ""
+        applied, done = "", 0
         if kind.apply is not None and feed.trust == "auto":
             async with _gate(db):
-                applied = await kind.apply(db, feed.name, fetched.body, feed.url, now)
+                applied, done = await kind.apply(db, feed.name, fetched.body, feed.url, now)
     except FeedError as error:
         return await _failed(db, feed, now, error.reason, rng)
     except UserError as error:  # the import refused the file
@@ -147,7 +147,6 @@ async def sync_feed(
         if new or applied:
             values["last_change_at"] = now
         await record_poll(change.conn, feed.id, values)
-    done = len(new) if kind.apply is not None and applied else 0
     if queued and feed.trust == "auto" and kind.apply is None:
         done = await approve_all(db, feed.name, now)
         applied = f"{done} approved (trusted feed)"

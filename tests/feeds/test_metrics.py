@@ -14,6 +14,7 @@ from tests.support.fakes.feeds import sample
 from tests.support.feeds_world import Feeds
 
 HF = "/api/models"
+LB = "/SWE-bench/swe-bench.github.io/master/data/leaderboards.json"
 
 
 @pytest.fixture
@@ -47,11 +48,13 @@ async def test_metrics_count_syncs_by_kind_and_outcome_and_items(
 ) -> None:
     feeds.fake.serve(HF, sample("huggingface_deepseek-ai.json"), "application/json")
     feeds.fake.fail("/broken", 500)
+    feeds.fake.serve(LB, sample("swebench_leaderboards.json"), "text/plain")
     await feeds.add("hf-deepseek", "huggingface", HF)
+    await feeds.add("swe-bench", "swebench", LB)
     await feeds.add("broken", "rss", "/broken")
     before = await scrape(health)
-    await feeds.poll()  # hf: something new (one proposal); broken: failed
-    await feeds.poll()  # hf: unchanged (a 304)
+    await feeds.poll()  # hf: one proposal; swe-bench: 5 rows imported; broken: failed
+    await feeds.poll()  # hf and swe-bench: unchanged (a 304)
     after = await scrape(health)
 
     def grew(name: str, **labels: str) -> float:
@@ -65,3 +68,7 @@ async def test_metrics_count_syncs_by_kind_and_outcome_and_items(
     items = "racewatch_feed_items_total"
     assert grew(items, kind="huggingface", fate="proposed") == 1  # DeepSeek-V4, for review
     assert grew(items, kind="huggingface", fate="applied") == 0
+    assert grew(syncs, kind="swebench", outcome="ok") == 1
+    assert grew(syncs, kind="swebench", outcome="unchanged") == 1
+    assert grew(items, kind="swebench", fate="applied") == 5  # Meta's entry was skipped
+    assert grew(items, kind="swebench", fate="proposed") == 0

@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from commands.core.errors import UserError
 from commands.feeds.fetch import FeedError
@@ -33,8 +33,16 @@ class FeedItem:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-# (database, feed name, body, url, now) -> what the import did, in one line
-Apply = Callable[["Database", str, bytes, str, datetime], Awaitable[str]]
+class Applied(NamedTuple):
+    """What an import of a feed did: its report's first line, and the rows it added or
+    updated (for /metrics)."""
+
+    line: str
+    rows: int
+
+
+# (database, feed name, body, url, now) -> what the import did
+Apply = Callable[["Database", str, bytes, str, datetime], Awaitable[Applied]]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from datetime import datetime
 from urllib.parse import urldefrag
 
 from commands.feeds.fetch import FeedError
-from commands.feeds.kinds.base import FeedItem, FeedKind, checked, register
+from commands.feeds.kinds.base import Applied, FeedItem, FeedKind, checked, register
 from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
 
@@ -94,7 +94,7 @@ def benchmark_of(stem: str) -> str:
     return HUB_BENCHMARKS.get(stem, stem.replace("_", " ").title())
 
 
-async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -> str:
+async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -> Applied:
     """Import the file as `feed:NAME`: the ECI file as published, a hub file as generic rows."""
     name, rows = _table(body, url)
     stem = name.removesuffix(".csv")
@@ -105,7 +105,8 @@ async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -
     if report.refused:
         first = report.rejected[0] if report.rejected else None
         raise FeedError(f"the import refused it: {first.reason if first else 'no valid row'}")
-    return report.text().splitlines()[0]
+    written = report.counts["added"] + report.counts["updated"]
+    return Applied(report.text().splitlines()[0], written)
 
 
 KIND = register(

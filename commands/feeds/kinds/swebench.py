@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from commands.feeds.fetch import FeedError
 from commands.feeds.kinds.base import (
     JSON_TYPES,
+    Applied,
     FeedItem,
     FeedKind,
     checked,
@@ -165,7 +166,7 @@ def _row(facts: dict[str, Any], lab: str, country: str) -> dict[str, Any]:
     }
 
 
-async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -> str:
+async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -> Applied:
     """Import the board's scores as `feed:NAME`, skipping entries that cannot be placed."""
     data = await rows_csv(db, parse(body, url))
     report = await import_bytes(
@@ -174,7 +175,8 @@ async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -
     if report.refused:
         first = report.rejected[0] if report.rejected else None
         raise FeedError(f"the import refused it: {first.reason if first else 'no valid row'}")
-    return report.text().splitlines()[0]
+    written = report.counts["added"] + report.counts["updated"]
+    return Applied(report.text().splitlines()[0], written)
 
 
 KIND = register(

@@ -1,6 +1,7 @@
 """Clicks and modal submissions as Slack delivers them: a signed `payload=` form post of type
 `block_actions` (the button, a fresh response_url and trigger_id) or `view_submission`
-(the modal's state values), in HTTP mode; an `interactive` envelope in Socket Mode.
+(the modal's state values), in HTTP mode; an `interactive` envelope in Socket Mode (a
+`SlashCommandClient` without a request URL).
 
 Usage::
 
@@ -49,6 +50,10 @@ def _user(user_id: str, user_name: str, team_id: str) -> dict[str, str]:
 
 
 async def _post(client: SlashCommandClient, payload: dict[str, Any]) -> tuple[int, str]:
+    """Over HTTP (signed) when the app listens, else as a Socket Mode `interactive` envelope."""
+    if not client.request_url:
+        ack = await client.fake.socket.send_envelope("interactive", payload)
+        return 200, json.dumps(ack)
     body = urlencode({"payload": json.dumps(payload)})
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     headers |= sign(client.signing_secret, body)
