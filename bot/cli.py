@@ -7,14 +7,24 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
-
-from pydantic import ValidationError
 
 from bot import datafiles
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.logs import Masker, masked_url, setup_logging
 from bot.mistakes import OperatorError, bad_settings, explain
+
+
+class _Version(argparse.Action):
+    """`--version`, reading the installed version only when asked (importlib.metadata is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import version
+
+        print(f"racewatch {version('racewatch')}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         "--database-url",
         help="database URL (default: RACEWATCH_DATABASE_URL or sqlite:///racewatch.db)",
     )
-    parser.add_argument("--version", action="version", version=f"racewatch {version('racewatch')}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start every configured front end (console when none)")
     sub.add_parser("console", help="an interactive prompt; you are a curator there")
@@ -167,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings(args)
-    except ValidationError as error:
+    except SettingsError as error:
         print(f"racewatch: {bad_settings(error)}", file=sys.stderr)
         return 2
     level = settings.log_level if args.command == "run" else "WARNING"

@@ -1,17 +1,176 @@
-"""Settings from the environment or a `.env` file: one object, built once and passed down."""
+"""Settings from the environment or a `.env` file: one object, built once and passed down.
+
+A small typed loader rather than pydantic-settings, whose import alone cost a console
+`racewatch ask` about a third of its start-up. Its rules are kept: a variable in the
+environment wins over the same one in `.env`, names in any case, every bad value reported at
+once with the variable it came from.
+"""
 
 from __future__ import annotations
 
 import base64
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from storage.engine.db import async_url
 from storage.seed import BUNDLES
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FORMATS = ("text", "json")
+PLACEHOLDERS = ("...", "xoxb-...", "xapp-...")
+NOT_AN_INTEGER = "Input should be a valid integer, unable to parse string as an integer"
+
+
+class SettingsError(ValueError):
+    """Bad values, each with the variable (or field) it came from and what is wrong."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in problems))
+        self.problems = problems
+
+
+class Secret:
+    """A token or password: prints as stars; `get_secret_value()` reads it on purpose."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return "**********" if self._value else ""
+
+    def __repr__(self) -> str:
+        return f"Secret('{self}')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("Input should be a valid string")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, int):
+        return value
+    text = _text(value).strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)  # "8080.0" is 8080, as before
+    except ValueError:
+        raise ValueError(NOT_AN_INTEGER) from None
+    if not number.is_integer():
+        raise ValueError(NOT_AN_INTEGER)
+    return int(number)
+
+
+def _optional_integer(value: Any) -> int | None:
+    return None if value is None else _integer(value)
+
+
+def _secret(value: Any) -> Secret | None:
+    if value is None or isinstance(value, Secret):
+        return value
+    return Secret(_text(value))
+
+
+def _log_level(value: Any) -> str:
+    level = _text(value).strip().upper()
+    if level not in LEVELS:
+        raise ValueError(f"{level!r} is not a log level: use one of {', '.join(LEVELS)}")
+    return level
+
+
+def _log_format(value: Any) -> str:
+    form = _text(value).strip().lower()
+    if form not in FORMATS:
+        raise ValueError("Input should be 'text' or 'json'")
+    return form
+
+
+def _database_url(value: Any) -> str:
+    url = _text(value)
+    async_url(url)  # raises ValueError with the accepted forms
+    return url
+
+
+def _bundled(value: Any) -> str:
+    bundled = _text(value)
+    if bundled not in BUNDLES:
+        raise ValueError(f"RACEWATCH_BUNDLED is one of {', '.join(BUNDLES)}, not {bundled!r}")
+    return bundled
+
+
+def _on_or_off(value: Any) -> str:
+    feeds = _text(value)
+    if feeds.lower() not in ("on", "off"):
+        raise ValueError(f"RACEWATCH_FEEDS is on or off, not {feeds!r}")
+    return feeds.lower()
+
+
+# Each setting: the variables that set it (the first one present wins) and how to read it.
+VARIABLES: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
+    "database_url": (("RACEWATCH_DATABASE_URL", "DATABASE_URL"), _database_url),
+    "log_level": (("RACEWATCH_LOG_LEVEL",), _log_level),
+    "log_format": (("RACEWATCH_LOG_FORMAT",), _log_format),
+    "health_port": (("RACEWATCH_HEALTH_PORT",), _integer),
+    "health_host": (("RACEWATCH_HEALTH_HOST",), _text),
+    "bundled": (("RACEWATCH_BUNDLED",), _bundled),  # full | articles
+    "feeds": (("RACEWATCH_FEEDS",), _on_or_off),  # on | off
+    "discord_token": (("DISCORD_TOKEN",), _secret),
+    "discord_application_id": (("DISCORD_APPLICATION_ID",), _text),
+    "discord_dev_guild_id": (("DISCORD_DEV_GUILD_ID",), _optional_integer),
+    "discord_api_base_url": (("DISCORD_API_BASE_URL",), _text),
+    "discord_gateway_url": (("DISCORD_GATEWAY_URL",), _text),
+    "discord_curator_ids": (("DISCORD_CURATORS",), _text),
+    "slack_bot_token": (("SLACK_BOT_TOKEN",), _secret),
+    "slack_app_token": (("SLACK_APP_TOKEN",), _secret),
+    "slack_signing_secret": (("SLACK_SIGNING_SECRET",), _secret),
+    "slack_port": (("SLACK_PORT",), _integer),
+    "slack_host": (("SLACK_HOST",), _text),
+    "slack_api_base_url": (("SLACK_API_BASE_URL",), _text),
+    "slack_curator_ids": (("SLACK_CURATORS",), _text),
+    "slack_channel_manager_ids": (("SLACK_CHANNEL_MANAGERS",), _text),
+}
+
+
+def _dotenv(path: str | None) -> dict[str, str]:
+    """The `.env` file's variables (python-dotenv's syntax), names lower-cased; {} if none."""
+    if path is None or not Path(path).is_file():
+        return {}
+    from dotenv import dotenv_values  # only when there is a file to read
+
+    return {k.lower(): v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def _lookup(names: tuple[str, ...], *sources: Mapping[str, str]) -> tuple[str, str] | None:
+    """The first variable set, environment before `.env`: its name and value."""
+    for source in sources:
+        for name in names:
+            if name.lower() in source:
+                return name, source[name.lower()]
+    return None
+
+
+def _ids(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
 
 
 def _password(url: str) -> str | None:
@@ -21,96 +180,65 @@ def _password(url: str) -> str | None:
         return None
 
 
-def _ids(text: str) -> frozenset[str]:
-    return frozenset(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+class Settings:
+    """Everything the operator configures; tokens are secrets and never printed.
 
+    `Settings()` reads the environment and `.env` (`_env_file=None`: no file); keyword
+    arguments, by field name, win over both. Raises SettingsError listing every bad value.
+    """
 
-LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-PLACEHOLDERS = ("...", "xoxb-...", "xapp-...")
+    database_url: str = "sqlite:///racewatch.db"
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    health_port: int = 8080
+    health_host: str = "127.0.0.1"
+    bundled: str = "full"
+    feeds: str = "on"
 
+    discord_token: Secret | None = None
+    discord_application_id: str | None = None
+    discord_dev_guild_id: int | None = None
+    discord_api_base_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str | None = None
+    discord_curator_ids: str = ""
 
-class Settings(BaseSettings):
-    """Everything the operator configures; tokens are secrets and never printed."""
+    slack_bot_token: Secret | None = None
+    slack_app_token: Secret | None = None
+    slack_signing_secret: Secret | None = None
+    slack_port: int = 3000
+    slack_host: str = "0.0.0.0"
+    slack_api_base_url: str = "https://slack.com/api/"
+    slack_curator_ids: str = ""
+    slack_channel_manager_ids: str = ""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    def __init__(self, *, _env_file: str | None = ".env", **values: Any) -> None:
+        unknown = sorted(values.keys() - VARIABLES.keys())
+        if unknown:
+            raise TypeError(f"Settings has no field {', '.join(unknown)}")
+        environment = {k.lower(): v for k, v in os.environ.items()}
+        dotenv = _dotenv(_env_file)
+        problems: list[tuple[str, str]] = []
+        for field, (names, parse) in VARIABLES.items():
+            found = (field, values[field]) if field in values else None
+            found = found or _lookup(names, environment, dotenv)
+            if found is None:
+                continue
+            label, value = found
+            try:
+                if isinstance(value, str) and value.strip() in PLACEHOLDERS:
+                    raise ValueError(
+                        f"{value.strip()!r} is the README's placeholder: put the real value, "
+                        "or remove the line"
+                    )
+                setattr(self, field, parse(value))
+            except ValueError as error:
+                problems.append((label, str(error)))
+        if problems:
+            raise SettingsError(problems)
 
-    database_url: str = Field(
-        "sqlite:///racewatch.db",
-        validation_alias=AliasChoices("RACEWATCH_DATABASE_URL", "DATABASE_URL"),
-    )
-    log_level: str = Field("INFO", validation_alias="RACEWATCH_LOG_LEVEL")
-    log_format: Literal["text", "json"] = Field("text", validation_alias="RACEWATCH_LOG_FORMAT")
-    health_port: int = Field(8080, validation_alias="RACEWATCH_HEALTH_PORT")
-    health_host: str = Field("127.0.0.1", validation_alias="RACEWATCH_HEALTH_HOST")
-    bundled: str = Field("full", validation_alias="RACEWATCH_BUNDLED")  # full | articles
-    feeds: str = Field("on", validation_alias="RACEWATCH_FEEDS")  # on | off
-
-    # Discord
-    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
-    discord_application_id: str | None = Field(None, validation_alias="DISCORD_APPLICATION_ID")
-    discord_dev_guild_id: int | None = Field(None, validation_alias="DISCORD_DEV_GUILD_ID")
-    discord_api_base_url: str = Field(
-        "https://discord.com/api/v10", validation_alias="DISCORD_API_BASE_URL"
-    )
-    discord_gateway_url: str | None = Field(None, validation_alias="DISCORD_GATEWAY_URL")
-    discord_curator_ids: str = Field("", validation_alias="DISCORD_CURATORS")
-
-    # Slack
-    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
-    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
-    slack_port: int = Field(3000, validation_alias="SLACK_PORT")
-    slack_host: str = Field("0.0.0.0", validation_alias="SLACK_HOST")
-    slack_api_base_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_BASE_URL")
-    slack_curator_ids: str = Field("", validation_alias="SLACK_CURATORS")
-    slack_channel_manager_ids: str = Field("", validation_alias="SLACK_CHANNEL_MANAGERS")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_a_placeholder(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip() in PLACEHOLDERS:
-            raise ValueError(
-                f"{value.strip()!r} is the README's placeholder: put the real value, "
-                "or remove the line"
-            )
-        return value
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _any_case(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator("log_format", mode="before")
-    @classmethod
-    def _lower_format(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
-
-    @field_validator("log_level")
-    @classmethod
-    def _known_level(cls, level: str) -> str:
-        if level not in LEVELS:
-            raise ValueError(f"{level!r} is not a log level: use one of {', '.join(LEVELS)}")
-        return level
-
-    @field_validator("database_url")
-    @classmethod
-    def _supported_database(cls, url: str) -> str:
-        async_url(url)  # raises ValueError with the accepted forms
-        return url
-
-    @field_validator("bundled")
-    @classmethod
-    def _known_bundle(cls, bundled: str) -> str:
-        if bundled not in BUNDLES:
-            raise ValueError(f"RACEWATCH_BUNDLED is one of {', '.join(BUNDLES)}, not {bundled!r}")
-        return bundled
-
-    @field_validator("feeds")
-    @classmethod
-    def _on_or_off(cls, feeds: str) -> str:
-        if feeds.lower() not in ("on", "off"):
-            raise ValueError(f"RACEWATCH_FEEDS is on or off, not {feeds!r}")
-        return feeds.lower()
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{field}={getattr(self, field)!r}" for field in VARIABLES)
+        return f"Settings({shown})"
 
     @property
     def feeds_on(self) -> bool:

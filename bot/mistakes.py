@@ -9,9 +9,9 @@ from __future__ import annotations
 import errno
 import socket
 
-from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from bot.config import SettingsError
 from bot.logs import masked_url
 
 NO_PLATFORM = (
@@ -31,13 +31,9 @@ class OperatorError(Exception):
     """A mistake in how Racewatch was started; the message says what to change."""
 
 
-def bad_settings(error: ValidationError) -> str:
+def bad_settings(error: SettingsError) -> str:
     """One line a wrong setting: its variable and what is wrong (never a secret's value)."""
-    lines = []
-    for problem in error.errors(include_url=False, include_input=False):
-        name = ".".join(str(part) for part in problem["loc"]) or "settings"
-        message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"{name}: {message}")
+    lines = [f"{name}: {message}" for name, message in error.problems]
     return "bad configuration (environment or .env):\n  " + "\n  ".join(lines)
 
 

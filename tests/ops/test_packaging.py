@@ -17,15 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import Settings
+from bot.config import VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
-SETTINGS = {
-    alias
-    for field in Settings.model_fields.values()
-    for alias in re.findall(r"[A-Z][A-Z_]+", str(field.validation_alias))
-}
+SETTINGS = {name for names, _ in VARIABLES.values() for name in names}
 
 
 def compose() -> dict[str, Any]:

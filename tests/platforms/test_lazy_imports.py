@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORMS = {"discord", "slack_sdk", "slack_bolt"}
 ASK_NEVER = PLATFORMS | {"matplotlib", "apscheduler", "alembic", "prompt_toolkit", "aiohttp"}
+ASK_NEVER |= {"pydantic", "pydantic_settings"}  # settings are read without them
 
 ASK = """
 import json, sys
