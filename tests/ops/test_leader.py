@@ -44,7 +44,8 @@ async def leaders(db: Database) -> list[str]:
         names = await conn.scalars(
             text(
                 "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                "WHERE l.locktype = 'advisory' AND l.granted"
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
             )
         )
         return [name.removeprefix(LEADER_PREFIX) for name in names]
