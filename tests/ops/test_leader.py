@@ -74,7 +74,7 @@ async def test_one_leader_and_a_new_one_when_its_session_dies(postgres: Database
             killed = await conn.scalar(
                 text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = :name"
+                    "WHERE application_name = :name AND datname = current_database()"
                 ),
                 {"name": LEADER_PREFIX + "first"},
             )

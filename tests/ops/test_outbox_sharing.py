@@ -125,7 +125,7 @@ async def test_the_listener_listens_again_after_its_connection_drops(postgres: D
             cut = await conn.scalar(
                 text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = 'racewatch outbox listener'"
+                    "WHERE application_name = 'racewatch outbox listener' AND datname = current_database()"
                 )
             )
         assert cut == 1
