@@ -116,14 +116,14 @@ async def outbox_events(conn: AsyncConnection) -> list[str]:
             )
         )
     ).all()
-    carrying = ("events", "revert")
+    carrying = ("events", "revert")  # a revert of an import's summary names its batch instead
     wanted = {i for row in rows if row.kind in carrying for i in row.event_ids or ()}
     live: set[int] = set()
     ids = sorted(wanted)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         live |= set((await conn.execute(select(e.c.id).where(e.c.id.in_(chunk)))).scalars())
-    batches = {row.batch for row in rows if row.kind == "batch"}
+    batches = {row.batch for row in rows if row.kind in ("batch", "revert") and row.batch}
     found = set(
         (await conn.execute(select(e.c.batch).where(e.c.batch.in_(batches)).distinct())).scalars()
     )
@@ -131,11 +131,12 @@ async def outbox_events(conn: AsyncConnection) -> list[str]:
     for row in rows:
         if row.kind == "events" and row.status == "pending" and set(row.event_ids) <= undone:
             problems.append(f"delivery #{row.id} still owes only undone events {row.event_ids}")
-        if row.kind in carrying:
+        of_import = row.kind in ("batch", "revert") and row.batch is not None
+        if row.kind in carrying and not of_import:
             gone = [i for i in row.event_ids or () if i not in live]
             if gone or not row.event_ids:
                 problems.append(f"delivery #{row.id} carries missing events {gone or '(none)'}")
-        elif row.kind == "batch" and row.batch not in found:
+        elif of_import and row.batch not in found:
             problems.append(f"delivery #{row.id} summarises import {row.batch} with no events")
         elif row.kind == "digest" and not (
             row.cursor_from is not None

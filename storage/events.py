@@ -66,11 +66,13 @@ async def batch_events(
     from_id: int = 0,
     kinds: Iterable[str] | None = None,
     limit: int | None = None,
+    undone: bool = False,
 ) -> list[EventRow]:
-    """The events of one bulk import (ids from `from_id` on), oldest first; not undone."""
+    """The events of one bulk import (ids from `from_id` on), oldest first; not undone
+    (only undone ones with `undone`: what a correction takes back)."""
     query = (
         select(e)
-        .where(e.c.batch == batch, e.c.id >= from_id, e.c.undone.is_(False))
+        .where(e.c.batch == batch, e.c.id >= from_id, e.c.undone.is_(undone))
         .order_by(e.c.id)
     )
     if kinds is not None:
@@ -81,12 +83,17 @@ async def batch_events(
 
 
 async def batch_pages(
-    conn: AsyncConnection, batch: str, *, from_id: int = 0, size: int = 1_000
+    conn: AsyncConnection,
+    batch: str,
+    *,
+    from_id: int = 0,
+    size: int = 1_000,
+    undone: bool = False,
 ) -> AsyncIterator[list[EventRow]]:
     """A bulk import's events a page at a time, oldest first: an import may have 10^5 of
     them, and a reader that stops early reads no more (no cursor stays open between pages)."""
     while True:
-        page = await batch_events(conn, batch, from_id=from_id, limit=size)
+        page = await batch_events(conn, batch, from_id=from_id, limit=size, undone=undone)
         if page:
             yield page
         if len(page) < size:

@@ -24,6 +24,11 @@ from storage.subscriptions import Subscription, mismatch
 
 SHOWN = {"condensed": 5, "full": 20}
 CORRECTED = tuple(kind.name for kind in KINDS if kind.corrected)  # told when undone
+UNDID = {False: "A curator undid this", True: "A curator undid this, which the digest listed"}
+UNDID_IMPORT = {  # a correction's first line, of an alert or of a digest (True)
+    False: "A curator undid this import; none of it holds any more:",
+    True: "A curator undid an import the digest listed; none of it holds any more:",
+}
 
 
 def _order(event: EventRow) -> tuple[int, int]:
@@ -61,13 +66,14 @@ class BatchSummary:
 
 
 async def summarize_batch(
-    conn: AsyncConnection, batch: str, sub: Subscription
+    conn: AsyncConnection, batch: str, sub: Subscription, *, undone: bool = False
 ) -> BatchSummary | None:
-    """Read an import's events a page at a time (there may be 10^5), keeping only a summary."""
+    """Read an import's events a page at a time (there may be 10^5), keeping only a summary
+    (of an undone import, with `undone`: what its correction takes back)."""
     counts: Counter[str] = Counter()
     top: list[EventRow] = []
     first = last = 0
-    async for page in batch_pages(conn, batch):
+    async for page in batch_pages(conn, batch, undone=undone):
         wanted = [e for e in page if mismatch(sub, e) is None]
         if not wanted:
             continue
@@ -128,9 +134,9 @@ async def delivery_reply(
         return await digest_reply(conn, sub, delivery)
     if delivery.kind == "batch" and delivery.batch is not None:
         return await (batches or BatchReplies(keep=0)).get(conn, delivery.batch, sub)
-    said = await events_by_id(conn, delivery.event_ids)
     if delivery.kind == "revert":
-        return correction_reply(said, delivery.reply_to) if said else None
+        return await revert_reply(conn, delivery, sub)
+    said = await events_by_id(conn, delivery.event_ids)
     wanted = [e for e in said if not e.undone and mismatch(sub, e) is None]
     if not wanted:
         return None
@@ -140,12 +146,37 @@ async def delivery_reply(
     return reply
 
 
-def correction_reply(events: Sequence[EventRow], reply_to: str | None) -> Reply:
-    """What a channel is told of an alert it got whose change a curator undid."""
+async def revert_reply(
+    conn: AsyncConnection, delivery: Delivery, sub: Subscription
+) -> Reply | None:
+    """The correction an outbox row owes: of an alert, a digest or an import's summary."""
+    in_digest = delivery.cursor_from is not None
+    if delivery.batch is not None:
+        summary = await summarize_batch(conn, delivery.batch, sub, undone=True)
+        if summary is None:
+            return None  # the channel was told nothing of this import
+        said = batch_reply(summary, delivery.batch)
+        lead = UNDID_IMPORT[in_digest]
+        return replace(
+            said,
+            title=f"Reverted: {said.title}",
+            body=f"{lead}\n{said.body}",
+            footer=f"Racewatch correction · import batch {delivery.batch}",
+            reply_to=delivery.reply_to,
+        )
+    events = await events_by_id(conn, delivery.event_ids)
+    return correction_reply(events, delivery.reply_to, in_digest) if events else None
+
+
+def correction_reply(
+    events: Sequence[EventRow], reply_to: str | None, in_digest: bool = False
+) -> Reply:
+    """What a channel is told of an alert (or digest line) it got whose change a curator
+    undid."""
     main = min(events, key=_order)
     return Reply(
         title=f"Reverted: {title_of(main)}",
-        body="A curator undid this; it no longer holds:\n"
+        body=f"{UNDID[in_digest]}; it no longer holds:\n"
         + "\n".join(f"• {e.summary}" for e in sorted(events, key=_order)),
         footer=f"Racewatch correction · event #{main.id}",
         reply_to=reply_to,

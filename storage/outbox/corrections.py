@@ -1,24 +1,30 @@
 """Undo reaches the outbox: the events of an undone change are not sent, and a channel that
-already got one of its alerts is owed a correction, a reply to that alert.
+already got one of its alerts, a digest that listed them or the summary of an undone import
+is owed one correction, a reply to that message.
 
 `/admin undo` calls `settle_undone` in its own transaction: the events the undone entry
 appended are flagged `undone` (history keeps them; digests, previews and import summaries
-read past them), owed alerts that said nothing else are settled as not sent, and each sent
-alert that carried an undone event of a kind worth correcting owes its channel a `revert`
-row, which remembers the alert's message to reply to.
+read past them), owed alerts that said nothing else are settled as not sent, and each
+channel whose posted alert or digest carried an undone event of a kind worth correcting, or
+whose posted import summary (or digest line) an undone import makes wrong, owes one `revert`
+row (key `revert:<first undone event>`, so once a channel per undo), which remembers the
+message to reply to (preferring the instant alert over the digest).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.events import events_by_id
 from storage.outbox.deliveries import d, insert_ignoring_duplicates
 from storage.outbox.wakeup import owed as wake
+from storage.subscriptions import mismatch, subscriptions_by_ids
 
 e = schema.events
 UNSENT = ("pending",)  # owed, not taken by a sender yet
@@ -44,24 +50,52 @@ async def settle_undone(
     corrected_kinds: Collection[str],
     reason: str,
 ) -> tuple[int, int]:
-    """Owed alerts of only undone events are not sent; sent alerts of undone events of
-    `corrected_kinds` owe their channel a correction. Returns (dropped, corrections owed).
+    """Owed alerts of only undone events are not sent; posted messages that said undone
+    events of `corrected_kinds` (alerts, digests) or an undone import (its summary, a digest
+    line) owe their channel one correction, a reply to the first of them. Returns (dropped,
+    corrections owed).
 
     The outbox rows of a change were written in its transaction, so they carry its time,
     `entry_at`; the corrections are owed from `now`."""
     undone = set(event_ids)
     if not undone:
         return 0, 0
-    batches = set(
-        (
-            await conn.execute(select(e.c.batch).where(e.c.id.in_(sorted(undone))).distinct())
-        ).scalars()
-    ) - {None}
+    ordered = sorted(undone)
+    found = await conn.execute(select(e.c.id, e.c.kind, e.c.batch).where(e.c.id.in_(ordered)))
+    kinds: dict[int, str] = {}
+    batches: set[str] = set()
+    for row in found:
+        kinds[row.id] = row.kind
+        if row.batch is not None:
+            batches.add(row.batch)
     rows = (
         await conn.execute(
             select(d).where(d.c.created_at == entry_at, d.c.kind.in_(("events", "batch")))
         )
     ).all()
+    dropped = await _drop_unsent(conn, rows, undone, batches, reason)
+    said = {i for i, kind in kinds.items() if kind in corrected_kinds}
+    owed: dict[int, dict[str, Any]] = {}  # one correction a channel, per undo
+    for r in rows:
+        if r.status == "sent" and r.kind == "events" and said.intersection(r.event_ids or ()):
+            owed.setdefault(r.subscription_id, _revert(r, sorted(said & set(r.event_ids))))
+        elif r.status == "sent" and r.kind == "batch" and r.batch in batches:
+            owed.setdefault(r.subscription_id, _revert(r, [], r.batch))
+    batch = min(batches, default=None)  # an undo takes back one write: one import at most
+    for r, listed in await _posted_digests(conn, ordered, said, batch):
+        owed.setdefault(r.subscription_id, _revert(r, listed, batch))
+    for correction in owed.values():
+        correction.update(key=f"revert:{ordered[0]}", created_at=now)
+    if owed:
+        await conn.execute(insert_ignoring_duplicates(conn), list(owed.values()))
+        await wake(conn)
+    return len(dropped), len(owed)
+
+
+async def _drop_unsent(
+    conn: AsyncConnection, rows: Sequence[Any], undone: set[int], batches: set[str], reason: str
+) -> list[int]:
+    """Owed alerts that said only undone events (or an undone import) are not sent."""
     dropped = [
         r.id
         for r in rows
@@ -74,26 +108,53 @@ async def settle_undone(
             .where(d.c.id.in_(dropped))
             .values(status="skipped", last_error=reason, lease_until=None)
         )
-    kinds = dict(
-        (await conn.execute(select(e.c.id, e.c.kind).where(e.c.id.in_(sorted(undone))))).all()
+    return dropped
+
+
+def _revert(posted: Any, event_ids: list[int], batch: str | None = None) -> dict[str, Any]:
+    """A correction of a posted message: what it takes back, as a reply to that message."""
+    digest = posted.kind == "digest"
+    return {
+        "subscription_id": posted.subscription_id,
+        "kind": "revert",
+        "event_ids": event_ids,
+        "batch": batch,
+        "cursor_from": posted.cursor_from if digest else None,
+        "cursor_to": posted.cursor_to if digest else None,
+        "reply_to": posted.message_ref,
+        "status": "pending",
+        "attempts": 0,
+    }
+
+
+async def _posted_digests(
+    conn: AsyncConnection, undone: list[int], said: set[int], batch: str | None
+) -> list[tuple[Any, list[int]]]:
+    """Posted digests whose span holds undone events, each with those it listed (of the
+    corrected kinds, matching the channel); for an import, whether the channel's digest
+    listed it is settled when the correction is composed (an import may have 10^5 events)."""
+    query = select(d).where(
+        d.c.kind == "digest",
+        d.c.status == "sent",
+        d.c.cursor_from < undone[-1],
+        d.c.cursor_to >= undone[0],
     )
-    owed = []
+    rows = (await conn.execute(query)).all()
+    if not rows or batch is not None:
+        return [(r, []) for r in rows]
+    subs = await subscriptions_by_ids(conn, {r.subscription_id for r in rows})
+    events = {ev.id: ev for ev in await events_by_id(conn, sorted(said))}
+    found = []
     for r in rows:
-        said = [i for i in r.event_ids or () if kinds.get(i) in corrected_kinds]
-        if r.status == "sent" and r.kind == "events" and said:
-            owed.append(
-                {
-                    "subscription_id": r.subscription_id,
-                    "key": f"revert:{r.id}",
-                    "kind": "revert",
-                    "event_ids": said,
-                    "reply_to": r.message_ref,
-                    "status": "pending",
-                    "attempts": 0,
-                    "created_at": now,
-                }
-            )
-    if owed:
-        await conn.execute(insert_ignoring_duplicates(conn), owed)
-        await wake(conn)
-    return len(dropped), len(owed)
+        sub = subs.get(r.subscription_id)
+        listed = [
+            i
+            for i in undone
+            if r.cursor_from < i <= r.cursor_to
+            and i in events
+            and sub is not None
+            and mismatch(sub, events[i]) is None
+        ]
+        if listed:
+            found.append((r, listed))
+    return found

@@ -1,4 +1,5 @@
-"""Fixtures: the chat world (tests/support/chat.py) on the test's own database."""
+"""Fixtures: the chat world (tests/support/chat.py) on the test's own database; `any_chat`
+runs a test on SQLite and again on PostgreSQL (skipped without RACEWATCH_TEST_POSTGRES_URL)."""
 
 from __future__ import annotations
 
@@ -14,4 +15,18 @@ from tests.support.chat import Chat, open_chat
 async def chat(db: Database) -> AsyncIterator[Chat]:
     """Discord and Slack front ends on one database with the outbox hooks installed."""
     async with open_chat(db) as world:
+        yield world
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> Database:
+    """The test's database on each engine the code supports."""
+    db: Database = request.getfixturevalue("db" if request.param == "sqlite" else "postgres")
+    return db
+
+
+@pytest.fixture
+async def any_chat(any_db: Database) -> AsyncIterator[Chat]:
+    """The chat world on `any_db`."""
+    async with open_chat(any_db) as world:
         yield world
