@@ -20,6 +20,8 @@ class Table:
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    narrow_first: tuple[int, ...] = ()
+    """Columns cut (down to 8 characters) before any other when the table is too wide."""
 
 
 @dataclass(frozen=True)
@@ -128,23 +130,56 @@ class Reply:
         return "\n".join(parts)
 
 
-def format_table(table: Table) -> str:
-    """Align a table's cells in columns (monospace); numbers are right-aligned."""
+PHONE_WIDTH = 56  # characters of a monospace table a phone shows without scrolling
+
+
+def is_number(text: str) -> bool:
+    """A cell that reads as a number (`74.4`, `+2.9`, `8.5%`, `1,234`): right-aligned, never cut."""
+    return text.replace(",", "").replace(".", "", 1).lstrip("+-").rstrip("%").isdigit()
+
+
+def fitted_widths(table: Table, width: int) -> list[int]:
+    """Column widths within `width`: the `narrow_first` columns, then the widest text column,
+    give a character at a time (cells then end in `…`) until the table fits. Numbers are
+    never cut, only a header wider than them."""
     grid = [table.columns, *table.rows]
     widths = [max(len(row[i]) for row in grid) for i in range(len(table.columns))]
+    floor = [
+        max(len(r[i]) for r in table.rows)
+        if table.rows and all(is_number(r[i]) for r in table.rows)
+        else 4
+        for i in range(len(widths))
+    ]
 
-    def cell(text: str, width: int) -> str:
-        numeric = text.replace(".", "", 1).lstrip("+-").rstrip("%").isdigit()
-        return text.rjust(width) if numeric else text.ljust(width)
+    def too_wide() -> bool:
+        return sum(widths) + 2 * (len(widths) - 1) > width
 
+    for i in table.narrow_first:
+        while too_wide() and widths[i] > max(8, floor[i]):
+            widths[i] -= 1
+    while too_wide():
+        cuttable = [i for i, w in enumerate(widths) if w > floor[i]]
+        if not cuttable:
+            break
+        widths[max(cuttable, key=lambda i: widths[i] - floor[i])] -= 1
+    return widths
+
+
+def format_table(table: Table, width: int = PHONE_WIDTH) -> str:
+    """Align a table's cells in columns (monospace), numbers right-aligned, within `width`
+    characters when cutting text cells can make it fit (a phone's screen by default)."""
+    widths = fitted_widths(table, width)
+
+    def cell(text: str, size: int) -> str:
+        text = clip(text, size)
+        return text.rjust(size) if is_number(text) else text.ljust(size)
+
+    grid = [table.columns, *table.rows]
     lines = [
         "  ".join(cell(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in grid
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-PHONE_WIDTH = 56  # characters of a monospace table a phone shows without scrolling
 
 
 def footnotes(texts: list[str]) -> tuple[list[str], tuple[str, ...]]:

@@ -113,7 +113,7 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
         phrases.score(p.a),
         phrases.score(p.b),
         phrases.score(abs(p.edge)),
-        phrases.percent(lead, trail).lstrip("+"),
+        phrases.percent(lead, trail).lstrip("+").rstrip("%"),  # the header says %
         leader,
     )
 

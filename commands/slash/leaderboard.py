@@ -62,6 +62,7 @@ async def leaderboard(request: Request, db: Database) -> Reply:
             )
             for i, r in enumerate(rows, 1)
         ),
+        narrow_first=(2,),  # the organization, before the model's name
     )
     direction = "higher" if bench.higher_is_better else "lower"
     return Reply(

@@ -11,14 +11,17 @@ from commands.analysis.country_gap import country_gap, gap_line
 from commands.analysis.standings import FOCUS, benchmark_entries, headline
 from commands.core.lookup import resolve_benchmark
 from commands.core.registry import REGISTRY, Autocomplete, Option, OptionType, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import Reply, Table, clip, footnotes
 from storage.benchmarks import all_benchmarks
 from storage.engine.db import Database
 from storage.rows import BenchmarkRow
 
+LAG_WIDTH = 8  # a longer lag cell (a range, a caveat) becomes a numbered note under the table
+
 
 def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[str, ...]]:
-    """One row per country, best first: its best model, points behind the leader, lag."""
+    """One row per country, best first: its best model, its score, and its lag behind the
+    leader (`leads` or `tie` for the leading side)."""
     hib = bench.higher_is_better
     bests = sorted(
         race.best_by_country(entries, hib).values(), key=lambda e: -e.value if hib else e.value
@@ -29,17 +32,27 @@ def _country_rows(bench: BenchmarkRow, entries: list[race.Entry]) -> list[tuple[
     rows: list[tuple[str, ...]] = []
     for top in bests:
         if top.value == leader.value:  # a tie is a tie: no lag, as /gap says
-            behind, lag_text = ("tie" if tied else "leads"), ""
+            lag_text = "tie" if tied else "leads"
         else:
-            behind = phrases.score(abs(leader.value - top.value))
             lag = race.lag(top, rivals, leader.country, hib)
             lag_text = phrases.lag_cell(lag)
             if lag.status is race.LagStatus.AHEAD:  # it trails now; it was ahead when released
                 lag_text = f"was {lag_text}"
-        rows.append(
-            (bench.name, top.country, top.model, phrases.score(top.value), behind, lag_text)
-        )
+        rows.append((bench.name, top.country, top.model, phrases.score(top.value), lag_text))
     return rows
+
+
+def phone_table(side: str, rows: list[tuple[str, ...]]) -> tuple[Table, tuple[str, ...]]:
+    """The table within `PHONE_WIDTH`: names clipped, long lag cells as numbered notes."""
+    long = [row[4] for row in rows if len(row[4]) > LAG_WIDTH]
+    refs, notes = footnotes(long)
+    by_text = dict(zip(long, refs, strict=True))
+    named = 20 - max(len(side), *(len(row[1]) for row in rows))  # Side 4 wide: models 16
+    cells = tuple(
+        (clip(bench, 14), who, clip(model, named), score, by_text.get(lag, lag))
+        for bench, who, model, score, lag in rows
+    )
+    return Table(("Benchmark", side, "Best model", "Score", "Lag"), cells), notes
 
 
 CAMPS = ("closed", "open")  # `/race open`: open weights against the rest
@@ -103,8 +116,7 @@ async def race_command(request: Request, db: Database) -> Reply:
     headlines = [] if camps else [found for b, e in per_bench if (found := headline(b, e, day))]
     if headlines:
         lines.append(leads_line(headlines))
-    side = "Camp" if camps else "Country"
-    table = Table(("Benchmark", side, "Best model", "Score", "Behind", "Lag"), tuple(rows))
+    table, notes = phone_table("Camp" if camps else "Side", rows)
     title = (
         "Open weights vs closed"
         if camps
@@ -114,6 +126,6 @@ async def race_command(request: Request, db: Database) -> Reply:
         title=title + when,
         body="\n".join(lines),
         table=table,
-        extra=tuple(line for _, line in headlines),
+        extra=notes + tuple(line for _, line in headlines),
         footer="Lag: months since the leading side first reached that score (days / 30.44).",
     )

@@ -10,6 +10,7 @@ from storage.engine import schema
 from storage.engine.db import Database
 from storage.engine.setup import alembic_config, migrate
 from tests.support.database import snapshot
+from tests.support.tables import audit_entries
 from tests.support.world import MEMBER, Ask
 
 
@@ -47,8 +48,7 @@ async def test_every_change_is_audited_and_undo_reverts_it(ask: Ask, db: Databas
     await ask("/admin model edit Opus-4.8 released:2026-03-01")
     assert (await ask("/model Opus-4.8")).fields[2].value == "2026-03-01"
     audit = await ask("/admin audit")
-    assert audit.table is not None
-    assert audit.table.rows[0][2:4] == ("console:console", "model edit Opus-4.8")
+    assert audit_entries(audit)[0][1:] == ("console:console", "model edit Opus-4.8")
     undone = await ask("/admin undo")
     assert undone.title == "Undone: #2 model edit Opus-4.8"
     assert (await ask("/model Opus-4.8")).fields[2].value == "unknown"

@@ -13,9 +13,9 @@ async def test_gap_shows_every_shared_benchmark_with_both_scores_and_differences
     assert reply.table is not None
     rows = {row[0]: row for row in reply.table.rows}
     # benchmark, GLM-5.2, Opus-4.8, gap in points, gap in % (of the trailing score), leader
-    assert rows["FrontierSWE"] == ("FrontierSWE", "74.4", "75.1", "0.7", "0.9%", "Opus-4.8")
-    assert rows["PostTrainBench"] == ("PostTrainBench", "34.3", "37.2", "2.9", "8.5%", "Opus-4.8")
-    assert rows["SWE-Marathon"] == ("SWE-Marathon", "13.0", "26.0", "13.0", "100.0%", "Opus-4.8")
+    assert rows["FrontierSWE"] == ("FrontierSWE", "74.4", "75.1", "0.7", "0.9", "Opus-4.8")
+    assert rows["PostTrainBench"] == ("PostTrainBench", "34.3", "37.2", "2.9", "8.5", "Opus-4.8")
+    assert rows["SWE-Marathon"] == ("SWE-Marathon", "13.0", "26.0", "13.0", "100.0", "Opus-4.8")
     assert "Opus-4.8 on 3 of 3" in reply.body
     assert "largest gap 13.0 on SWE-Marathon" in reply.body
     # 0.7 + 2.9 + 13.0 = 16.6 / 3 = 5.53
@@ -86,10 +86,12 @@ async def test_race_gives_the_us_china_summary(ask: Ask) -> None:
 async def test_race_on_one_benchmark(ask: Ask) -> None:
     reply = await ask("/race FrontierSWE")
     assert reply.table is not None
-    assert [(r[1], r[2], r[3], r[4]) for r in reply.table.rows] == [
-        ("US", "Opus-4.8", "75.1", "leads"),
-        ("CN", "GLM-5.2", "74.4", "0.7"),
+    assert [(r[1], r[2], r[3]) for r in reply.table.rows] == [
+        ("US", "Opus-4.8", "75.1"),
+        ("CN", "GLM-5.2", "74.4"),
     ]
+    assert reply.table.rows[0][4] == "leads"
+    assert any(line.startswith("FrontierSWE: US leads CN by 0.7 points") for line in reply.extra)
 
 
 async def test_leaderboard_filters(ask: Ask) -> None:

@@ -28,7 +28,7 @@ async def test_gap_embed_shows_scores_and_differences(
     assert not reply.ephemeral
     embed = reply.embed
     assert "GLM-5.2" in embed["title"] and "Opus-4.8" in embed["title"]
-    assert table_row(embed["description"], "FrontierSWE")[1:5] == ["74.4", "75.1", "0.7", "0.9%"]
+    assert table_row(embed["description"], "FrontierSWE")[1:5] == ["74.4", "75.1", "0.7", "0.9"]
     assert table_row(embed["description"], "SWE-Marathon")[1:4] == ["13.0", "26.0", "13.0"]
     assert "```" in embed["description"]  # the table is a code block
     assert "release date of Opus-4.8 unknown" in embed["footer"]["text"]

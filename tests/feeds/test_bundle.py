@@ -18,6 +18,7 @@ from storage.engine.db import Database
 from storage.seed import EPOCH_ECI
 from tests.support.database import snapshot
 from tests.support.processes import racewatch
+from tests.support.tables import audit_entries
 from tests.support.world import NOW, Ask
 
 KIMI_LINE = "Kimi K2.5 is 7.6 months behind US (o3-pro reached that score on 2025-06-10)."
@@ -89,9 +90,8 @@ def test_an_unknown_bundle_is_a_clear_configuration_error(tmp_path: Path) -> Non
 
 async def test_the_file_is_audited_as_the_seed_and_can_be_undone(ask_full: Ask) -> None:
     audit = await ask_full("/admin audit")
-    assert audit.table is not None
-    entry = next(row for row in audit.table.rows if row[3] == "import epoch_eci.csv")
-    assert entry[2] == "seed"
+    entry = next(row for row in audit_entries(audit) if row[2] == "import epoch_eci.csv")
+    assert entry[1] == "seed"
     assert KIMI_LINE in (await ask_full("/race ECI")).plain_text()
     undone = await ask_full(f"/admin undo {entry[0]}")
     assert not undone.is_error, undone.plain_text()

@@ -9,6 +9,7 @@ from commands.imports.pipeline import import_file
 from tests.support.database import snapshot
 from tests.support.fakes.feeds import SAMPLES, epoch_zip
 from tests.support.feeds_world import Feeds
+from tests.support.tables import audit_entries
 from tests.support.world import NOW
 
 ZIP = "/data/benchmark_data.zip"
@@ -24,9 +25,8 @@ async def test_the_capabilities_index_is_imported_as_the_feed(feeds: Feeds) -> N
     race = (await feeds.ask("/race ECI")).plain_text()
     assert "Kimi K2.5 is 7.6 months behind US (o3-pro reached that score on 2025-06-10)" in race
     audit = await feeds.ask("/admin audit")
-    assert audit.table is not None
-    [entry] = [row for row in audit.table.rows if row[2] == "feed:epoch-eci"]
-    assert entry[3] == "import epoch_capabilities_index.csv"
+    [entry] = [row for row in audit_entries(audit) if row[1] == "feed:epoch-eci"]
+    assert entry[2] == "import epoch_capabilities_index.csv"
     assert "Data: Epoch AI, CC BY 4.0" in (await feeds.ask('/model "Kimi K2.5"')).plain_text()
 
     # The archive changes (a new file in it) but not the ECI file: importing it again

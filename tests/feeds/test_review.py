@@ -8,6 +8,7 @@ import json
 from tests.support.database import snapshot
 from tests.support.fakes.feeds import sample
 from tests.support.feeds_world import Feeds
+from tests.support.tables import audit_entries
 from tests.support.world import MEMBER
 
 HF, OPENROUTER, NEWS = "/api/models", "/api/v1/models", "/news/rss.xml"
@@ -33,10 +34,9 @@ async def test_approving_writes_the_model_audited_with_the_item_as_source(feeds:
     assert "https://huggingface.co/deepseek-ai/DeepSeek-V4" in card  # the facts' source
     assert "DeepSeek-V4" in (await feeds.ask("/model deepseek-ai/DeepSeek-V4")).plain_text()
     audit = await feeds.ask("/admin audit")
-    assert audit.table is not None
-    newest = audit.table.rows[0]
-    assert newest[2] == "console:console"
-    assert newest[3] == "model add DeepSeek-V4 (proposal #1 from feed hf-deepseek)"
+    newest = audit_entries(audit)[0]
+    assert newest[1] == "console:console"
+    assert newest[2] == "model add DeepSeek-V4 (proposal #1 from feed hf-deepseek)"
     assert "Nothing to review." in await queued(feeds)
     again = await feeds.ask("/admin review approve 1")
     assert again.is_error and "already approved by console:console" in again.plain_text()

@@ -25,7 +25,7 @@ async def test_when_cn_leads_the_headline_speaks_from_its_side(ask: Ask) -> None
     await ask("/admin score add Kimi-K9 FrontierSWE 76.0 source:https://example.org/k9")
     reply = await ask("/race FrontierSWE", MEMBER)
     assert reply.body.splitlines()[-1] == "CN leads US on 1 of 1 benchmarks both have."
-    [line] = reply.extra
+    [line] = [line for line in reply.extra if line.startswith("FrontierSWE:")]
     assert line.startswith("FrontierSWE: CN leads US by 0.9 points, since 2026-11-20 (0.1 months)")
 
 

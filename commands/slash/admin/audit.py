@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands.alerts.instant import CORRECTED
 from commands.core.errors import UserError
 from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import Reply
 from storage import audit
 from storage.engine.db import Database
 from storage.outbox import corrections
@@ -81,18 +81,10 @@ async def audit_log(request: Request, db: Database) -> Reply:
         entries = await audit.recent(conn, request.get("limit", 10))
     if not entries:
         return Reply(title="Audit log", body="No changes yet.", ephemeral=True)
-    table = Table(
-        ("#", "When (UTC)", "Who", "What", "Rows", "Undone"),
-        tuple(
-            (
-                str(e.id),
-                e.at.strftime("%Y-%m-%d %H:%M"),
-                e.actor,
-                e.action,
-                f"{e.row_count:,}",
-                f"by #{e.undone_by}" if e.undone_by else "",
-            )
-            for e in entries
-        ),
-    )
-    return Reply(title="Audit log", table=table, ephemeral=True)
+    lines = [  # a line each, not a table: who and what are too long for a phone's columns
+        f"#{e.id} {e.at:%Y-%m-%d %H:%M} {e.actor}: {e.action} ({e.row_count:,} "
+        f"row{'' if e.row_count == 1 else 's'}"
+        + (f"; undone by #{e.undone_by})" if e.undone_by else ")")
+        for e in entries
+    ]
+    return Reply(title="Audit log (UTC)", body="\n".join(lines), ephemeral=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from commands.core.errors import UserError
 from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
-from commands.core.reply import Reply, Table
+from commands.core.reply import Reply, Table, footnotes
 from commands.feeds.defaults import check_spec, every_text, insert_feed, parse_every
 from commands.feeds.fetch import FeedClient
 from commands.feeds.kinds import KINDS
@@ -88,28 +88,32 @@ async def feed_list(request: Request, db: Database) -> Reply:
         counts = await item_counts(conn)
     if not feeds:
         return Reply(title="Feeds", body="No feeds yet; add one with /admin feed add.")
+    failing_text = [status(f) for f in feeds if f.status == "failing"]
+    refs, notes = footnotes(failing_text)  # a failing feed's reason is long: a note
+    cell = dict(zip(failing_text, refs, strict=True))
     table = Table(
-        ("Feed", "Kind", "Trust", "Every", "Last sync", "Last change", "Items", "Status", "Next"),
+        ("Feed", "Kind", "Status", "Items", "Every"),
         tuple(
             (
                 f.name,
                 f.kind,
-                f.trust,
-                every_text(f.every_s),
-                when(f.last_sync_at),
-                when(f.last_change_at),
+                cell.get(status(f), f.status),
                 f"{counts.get(f.id, 0):,}",
-                status(f),
-                when(f.next_run_at),
+                every_text(f.every_s),
             )
             for f in feeds
         ),
+    )
+    times = tuple(
+        f"{f.name}: trust {f.trust} · last sync {when(f.last_sync_at)} · last change "
+        f"{when(f.last_change_at)} · next poll {when(f.next_run_at)} UTC"
+        for f in feeds
     )
     failing = sum(f.status == "failing" for f in feeds)
     body = f"{len(feeds)} feed(s), {failing} failing." + (
         "" if not failing else " A failing feed is retried later, less often each time."
     )
-    return Reply(title="Feeds", body=body, table=table, ephemeral=True)
+    return Reply(title="Feeds", body=body, table=table, extra=notes + times, ephemeral=True)
 
 
 @REGISTRY.command(
