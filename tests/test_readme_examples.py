@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from commands.core.caller import Caller, Platform
+from commands.core.catalog import REGISTRY
 from tests.support.world import Ask
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -72,3 +73,14 @@ async def test_the_console_transcript_is_what_the_bot_prints(ask: Ask) -> None:
     for expected in shown:
         if expected != "...":
             assert expected in printed, expected
+
+
+def test_the_command_table_and_blocks_show_every_command() -> None:
+    shown = {tuple(line[1:].split()[:3]) for line in TABLE + LINES}
+    missing = [
+        command.name
+        for command in REGISTRY
+        if command.path[0] != "admin"
+        and not any(words[: len(command.path)] == command.path for words in shown)
+    ]
+    assert not missing, f"README shows no example of: {missing}"

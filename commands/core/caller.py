@@ -29,6 +29,9 @@ class Caller:
     post_problem: str = ""
     """Why the bot cannot post in this channel and how to fix it; empty when it can (or the
     front end could not tell)."""
+    mention_problem: str = ""
+    """Why the bot could not ping the role the command names (Discord), and how to fix it;
+    empty when it can or no role is named."""
 
     @property
     def actor(self) -> str:

@@ -47,6 +47,8 @@ REGISTRY.group("digest", description="This channel's scheduled digest")
 async def schedule_digest(request: Request, db: Database) -> Reply:
     platform, workspace, channel = channel_key(request.caller)
     every: str = request.get("every")
+    if every != "off" and request.caller.post_problem:  # stopping one needs no right to post
+        raise UserError(f"{request.caller.post_problem} Nothing was changed.")
     async with db.write(request.caller.actor, f"digest {every}", request.now) as change:
         existing = await get_subscription(change.conn, platform, workspace, channel)
         if every == "off":

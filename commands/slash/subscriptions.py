@@ -95,6 +95,8 @@ async def subscribe(request: Request, db: Database) -> Reply:
     platform, workspace, channel = channel_key(request.caller)
     if request.caller.post_problem:
         raise UserError(f"{request.caller.post_problem} Nothing was changed.")
+    if request.caller.mention_problem:
+        raise UserError(f"{request.caller.mention_problem} Nothing was changed.")
     if str(request.get("topics") or "").strip().lower() == "test":
         return await _test(request, db, (platform, workspace, channel))
     terms = parse_terms(request.get("topics"), request.get("filters"))

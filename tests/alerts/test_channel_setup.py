@@ -49,6 +49,28 @@ async def test_slack_private_channel_the_bot_cannot_see(chat: Chat) -> None:
     assert await snapshot(chat.db) == before
 
 
+async def test_a_digest_is_scheduled_only_where_the_bot_can_post(chat: Chat) -> None:
+    chat.discord.set_bot_permissions(chat.channel, WITHOUT_SEND_AND_EMBEDS)
+    chat.slack.break_channel(SLACK_CHANNEL, "not_in_channel")
+    before = await snapshot(chat.db)
+
+    discord = await chat.discord_run("digest schedule", {"every": "daily", "time": "09:00"})
+    slack = await chat.slack_run("/digest", "schedule daily 09:00 Europe/Berlin")
+
+    assert discord.ephemeral
+    assert "I lack Send Messages, Embed Links here" in discord.text()
+    assert "Edit Channel > Permissions" in discord.text()
+    assert slack["response_type"] == "ephemeral"
+    assert "invite me with /invite @Racewatch" in texts(slack)
+    for said in (discord.text(), texts(slack)):
+        assert "Nothing was changed" in said
+    assert await snapshot(chat.db) == before
+
+    chat.discord.set_bot_permissions(chat.channel, p.EVERYONE_PERMISSIONS)
+    granted = await chat.discord_run("digest schedule", {"every": "daily", "time": "09:00"})
+    assert "Digest scheduled" in granted.text()
+
+
 async def test_subscribe_test_posts_a_labelled_sample_and_changes_nothing(chat: Chat) -> None:
     await chat.curator("admin score add", LEAD_CHANGE)
     newest = await chat.last_event()

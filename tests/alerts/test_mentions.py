@@ -4,6 +4,8 @@ only; every other message pings nobody."""
 from __future__ import annotations
 
 from tests.support.chat import LEAD_CHANGE, Chat
+from tests.support.database import snapshot
+from tests.support.fakes import discord_payloads as p
 from tests.support.slack_world import texts
 
 ROLE = "1500000000000000042"
@@ -21,7 +23,9 @@ def pinged_roles(chat: Chat) -> list[list[str]]:
 
 
 async def test_discord_pings_the_role_on_lead_changes_only(chat: Chat) -> None:
-    answer = await chat.discord_run("subscribe", {"topics": "all", "mention": (ROLE, "racers")})
+    answer = await chat.discord_run(
+        "subscribe", {"topics": "all", "mention": (ROLE, "racers", True)}
+    )
     assert f"Lead changes ping: {ROLE}" in answer.text()
 
     await chat.curator("admin score add", SCORE_ONLY)
@@ -37,8 +41,32 @@ async def test_discord_pings_the_role_on_lead_changes_only(chat: Chat) -> None:
     assert pinged_roles(chat) == [[], [ROLE]]
 
 
+async def test_discord_refuses_a_role_it_cannot_ping_and_says_how_to_fix_it(chat: Chat) -> None:
+    before = await snapshot(chat.db)
+    refused = await chat.discord_run("subscribe", {"topics": "all", "mention": (ROLE, "racers")})
+    assert refused.ephemeral
+    assert "I cannot ping @racers: the role is not mentionable" in refused.text()
+    assert 'Turn on "Allow anyone to @mention this role"' in refused.text()
+    assert "Mention @everyone, @here, and All Roles" in refused.text()
+    assert "Nothing was changed" in refused.text()
+    assert await snapshot(chat.db) == before
+
+
+async def test_discord_pings_a_role_that_is_not_mentionable_when_it_may_mention_all(
+    chat: Chat,
+) -> None:
+    chat.discord.set_bot_permissions(chat.channel, p.EVERYONE_PERMISSIONS | p.MENTION_EVERYONE)
+    answer = await chat.discord_run("subscribe", {"topics": "all", "mention": (ROLE, "racers")})
+    assert f"Lead changes ping: {ROLE}" in answer.text()
+    await chat.curator("admin score add", LEAD_CHANGE)
+    await chat.deliver()
+    [lead] = chat.discord.messages(chat.channel)
+    assert lead.content == f"<@&{ROLE}>"
+    assert pinged_roles(chat) == [[ROLE]]
+
+
 async def test_discord_everyone_stops_the_mention(chat: Chat) -> None:
-    await chat.discord_run("subscribe", {"topics": "all", "mention": (ROLE, "racers")})
+    await chat.discord_run("subscribe", {"topics": "all", "mention": (ROLE, "racers", True)})
     guild = chat.discord.guild_id
     answer = await chat.discord_run("subscribe", {"mention": (guild, "@everyone")})
     assert "Lead changes ping" not in answer.text()

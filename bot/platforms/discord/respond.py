@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -45,6 +46,22 @@ def post_problem(interaction: discord.Interaction) -> str:
         f"I cannot post alerts in this channel: I lack {', '.join(missing)} here. "
         "Grant them to Racewatch (or its role) in Edit Channel > Permissions, then try again."
     )
+
+
+def mention_problem(interaction: discord.Interaction, options: dict[str, Any]) -> str:
+    """A role option the bot could not ping: Discord delivers a role mention only when the
+    role is mentionable or the bot may Mention @everyone, @here, and All Roles there."""
+    if interaction.app_permissions.mention_everyone:
+        return ""
+    for value in options.values():
+        if isinstance(value, discord.Role) and not value.is_default() and not value.mentionable:
+            return (
+                f"I cannot ping @{value.name}: the role is not mentionable and I lack "
+                'Mention @everyone, @here, and All Roles here. Turn on "Allow anyone to '
+                f'@mention this role" in Server Settings > Roles > {value.name}, or grant '
+                "Racewatch that permission in Edit Channel > Permissions, then try again."
+            )
+    return ""
 
 
 def caller_of(interaction: discord.Interaction, curators: frozenset[str]) -> Caller:
@@ -102,7 +119,10 @@ class InteractionResponder:
     async def invoke(
         self, interaction: discord.Interaction, command: Command, options: dict[str, Any]
     ) -> None:
-        caller = caller_of(interaction, self.curators)
+        caller = replace(
+            caller_of(interaction, self.curators),
+            mention_problem=mention_problem(interaction, options),
+        )
         task = asyncio.ensure_future(self._run(command, options, caller))
         try:
             if command.slow:

@@ -59,7 +59,8 @@ def command_data(
     focused: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """`data` of an INTERACTION_CREATE, typed by the registered command; plus uploaded bytes.
-    A role option takes `(role_id, name)`, or `(guild_id, "@everyone")` for @everyone."""
+    A role option takes `(role_id, name)`, `(role_id, name, True)` for a mentionable role, or
+    `(guild_id, "@everyone")` for @everyone."""
     root = next((c for c in commands if c["name"] == path[0]), None)
     if root is None:
         raise LookupError(f"/{path[0]} is not registered (have {[c['name'] for c in commands]})")
@@ -101,8 +102,8 @@ def _options(
             uploads[attachment["id"]] = data
             option["value"] = attachment["id"]
         elif kind == ROLE:
-            role_id, role_name = value
-            resolved.setdefault("roles", {})[role_id] = p.role(role_id, role_name)
+            role_id, role_name, *mentionable = value
+            resolved.setdefault("roles", {})[role_id] = p.role(role_id, role_name, *mentionable)
             option["value"] = role_id
         else:
             option["value"] = _typed(kind, value)

@@ -14,6 +14,8 @@ VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES = 1 << 10, 1 << 11, 1 << 
 POSTING = VIEW_CHANNEL | SEND_MESSAGES
 """Without both, posting in a channel answers 403 (50013, Missing Permissions)."""
 MANAGE_CHANNELS = 1 << 4
+MENTION_EVERYONE = 1 << 17
+"""Mention @everyone, @here, and All Roles: the bot may ping roles that are not mentionable."""
 MANAGE_GUILD = 1 << 5
 ADMINISTRATOR = 1 << 3
 EPHEMERAL = 1 << 6
@@ -122,17 +124,19 @@ def role_everyone(guild_id: str) -> dict[str, Any]:
     return role(guild_id, "@everyone")
 
 
-def role(role_id: str, name: str) -> dict[str, Any]:
-    """A guild role (a role option's resolved value; @everyone's id is the guild's)."""
+def role(role_id: str, name: str, mentionable: bool = False) -> dict[str, Any]:
+    """A guild role (a role option's resolved value; @everyone's id is the guild's). As on
+    Discord, a new role grants no permission and is not mentionable until a manager says so."""
+    everyone = name == "@everyone"
     return {
         "id": role_id,
         "name": name,
-        "permissions": str(EVERYONE_PERMISSIONS),
+        "permissions": str(EVERYONE_PERMISSIONS if everyone else 0),
         "position": 0,
         "color": 0,
         "hoist": False,
         "managed": False,
-        "mentionable": False,
+        "mentionable": mentionable and not everyone,
         "flags": 0,
     }
 
