@@ -13,6 +13,7 @@ from tests.support.fakes.feeds import FakeFeeds, hf_entry
 from tests.support.fakes.slack_actions import buttons, click_button, submit_modal
 from tests.support.feeds_world import POLICY
 from tests.support.slack_world import CURATOR, READER, texts
+from tests.support.tables import audit_entries
 
 HF = "/api/models"
 
@@ -35,8 +36,7 @@ async def queue(chat: Chat, fake: FakeFeeds, *repos: str) -> str:
 
 async def audit_actions(chat: Chat) -> list[str]:
     audit = await chat.dispatcher.run_line("/admin audit", CONSOLE_CALLER)
-    assert audit.table is not None
-    return [row[3] for row in audit.table.rows]
+    return [what for _, _, what in audit_entries(audit)]
 
 
 async def test_a_curator_approves_by_button_and_the_message_says_so(

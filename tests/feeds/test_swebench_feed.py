@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.support.database import snapshot
 from tests.support.fakes.feeds import sample
 from tests.support.feeds_world import Feeds
+from tests.support.tables import audit_entries
 
 LB = "/SWE-bench/swe-bench.github.io/master/data/leaderboards.json"
 TEXT = "text/plain"  # what raw.githubusercontent.com answers (with charset=utf-8)
@@ -25,15 +27,14 @@ async def test_the_bash_only_board_is_imported_and_a_new_entry_arrives_once(
     assert first.applied_items == 5  # rows the import wrote
     table = (await feeds.ask('/leaderboard "SWE-bench Bash Only"')).plain_text()
     assert table.index("Claude 4 Sonnet") < table.index("o3") < table.index("GPT-4.1")
-    assert "64.93" in table and "Alibaba      CN" in table  # Org: Qwen is Alibaba's hub name
+    assert "64.93" in table and re.search(r"Alibaba +CN", table)  # Org: Qwen is Alibaba's hub name
     assert "SWE-agent 1.0" not in table and "33.83" not in table  # the Test board: agents
     card = (await feeds.ask("/model o3")).plain_text()
     assert "o3 (OpenAI, US)" in card and "2025-04-16" in card
     qwen = (await feeds.ask('/model "Qwen3-Coder 480B/A35B Instruct"')).plain_text()
     assert "Alibaba" in qwen and "https://www.swebench.com/" in qwen
     audit = await feeds.ask("/admin audit")
-    assert audit.table is not None
-    assert any(row[2] == "feed:swe-bench" for row in audit.table.rows)
+    assert any(row[1] == "feed:swe-bench" for row in audit_entries(audit))
 
     entry = dict(board["leaderboards"][1]["results"][1])
     entry |= {"name": "GPT-5 (2025-08-07)", "resolved": 65.0, "date": "2025-08-08"}
