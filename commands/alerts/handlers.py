@@ -14,10 +14,24 @@ so what it writes commits or rolls back with them, in this order:
 
 from __future__ import annotations
 
-from commands.alerts.resolution import check_conditions
-from storage.changes import EventHook
+from storage.changes import Change, EventHook
 from storage.engine.db import Database
-from storage.outbox.deliveries import enqueue
+
+# Each handler imports its module at the first event, so that a process that only reads (a
+# console `racewatch ask`) does not load the outbox and the forecast conditions to install them.
+
+
+async def enqueue(change: Change, event_id: int) -> None:
+    from storage.outbox.deliveries import enqueue
+
+    await enqueue(change, event_id)
+
+
+async def check_conditions(change: Change, event_id: int) -> None:
+    from commands.alerts.resolution import check_conditions
+
+    await check_conditions(change, event_id)
+
 
 HANDLERS: tuple[EventHook, ...] = (enqueue, check_conditions)
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from commands.core.caller import Caller
@@ -115,11 +116,26 @@ class Group:
 
 
 class Registry:
-    """All commands by path; filled by the `@REGISTRY.command(...)` decorator."""
+    """All commands by path; filled by the `@REGISTRY.command(...)` decorator.
+
+    The modules that declare the commands may also be named by root (`declare`) rather than
+    imported up front: a lookup under a root imports that root's modules first, and listing
+    every command imports them all. A process answering one command loads that one module.
+    """
 
     def __init__(self) -> None:
         self._commands: dict[tuple[str, ...], Command] = {}
         self._groups: dict[tuple[str, ...], Group] = {}
+        self._modules: dict[str, tuple[str, ...]] = {}
+
+    def declare(self, modules: Mapping[str, tuple[str, ...]]) -> None:
+        """The modules that declare the commands under each root name, imported when needed."""
+        self._modules.update(modules)
+
+    def _load(self, root: str | None = None) -> None:
+        for name in list(self._modules) if root is None else [root]:
+            for module in self._modules.pop(name, ()):
+                import_module(module)
 
     def group(self, *path: str, description: str) -> None:
         self._groups[path] = Group(path, description)
@@ -144,22 +160,30 @@ class Registry:
         return register
 
     def __iter__(self) -> Iterator[Command]:
+        self._load()
         return iter(sorted(self._commands.values(), key=lambda c: c.path))
 
     def get(self, path: tuple[str, ...]) -> Command | None:
+        if path:
+            self._load(path[0])
         return self._commands.get(path)
 
     def group_description(self, path: tuple[str, ...]) -> str:
+        if path:
+            self._load(path[0])
         group = self._groups.get(path)
         return group.description if group else " ".join(path)
 
     def roots(self) -> list[str]:
         """Top-level command names, each once, in order."""
+        self._load()
         return sorted({c.path[0] for c in self._commands.values()})
 
     def under(self, prefix: tuple[str, ...]) -> list[Command]:
         """Every command whose path starts with `prefix`."""
-        return [c for c in self if c.path[: len(prefix)] == prefix]
+        self._load(prefix[0] if prefix else None)
+        found = [c for c in self._commands.values() if c.path[: len(prefix)] == prefix]
+        return sorted(found, key=lambda c: c.path)
 
     def is_group(self, path: tuple[str, ...]) -> bool:
         return any(len(c.path) > len(path) for c in self.under(path))

@@ -20,7 +20,6 @@ from urllib.parse import urldefrag
 
 from commands.feeds.fetch import FeedError
 from commands.feeds.kinds.base import Applied, FeedItem, FeedKind, checked, register
-from commands.imports.pipeline import import_bytes
 from storage.engine.db import Database
 
 ARCHIVE = "https://epoch.ai/data/benchmark_data.zip"
@@ -96,6 +95,8 @@ def benchmark_of(stem: str) -> str:
 
 async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -> Applied:
     """Import the file as `feed:NAME`: the ECI file as published, a hub file as generic rows."""
+    from commands.imports.pipeline import import_bytes  # a poll's work: not every start's
+
     name, rows = _table(body, url)
     stem = name.removesuffix(".csv")
     actor = f"feed:{feed}"

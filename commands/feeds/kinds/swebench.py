@@ -32,7 +32,6 @@ from commands.feeds.kinds.base import (
     load_json,
     register,
 )
-from commands.imports.pipeline import import_bytes
 from storage import names
 from storage.engine.db import Database
 from storage.models import get_model
@@ -168,6 +167,8 @@ def _row(facts: dict[str, Any], lab: str, country: str) -> dict[str, Any]:
 
 async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -> Applied:
     """Import the board's scores as `feed:NAME`, skipping entries that cannot be placed."""
+    from commands.imports.pipeline import import_bytes  # a poll's work: not every start's
+
     data = await rows_csv(db, parse(body, url))
     report = await import_bytes(
         db, "swebench_bash_only.csv", data, skip_invalid=True, actor=f"feed:{feed}", now=now
