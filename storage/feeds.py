@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import Change
@@ -20,6 +20,7 @@ from storage.engine import schema
 
 f, items, p = schema.feeds, schema.feed_items, schema.proposals
 INSERT_CHUNK = 500  # item keys per INSERT: under every driver's parameter limit
+BULK_CHUNK = 5_000  # rows per executemany: bounded memory, few round trips
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,29 @@ async def item_counts(conn: AsyncConnection) -> dict[int, int]:
     return {feed_id: int(count) for feed_id, count in await conn.execute(query)}
 
 
+async def insert_rows(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows (all with the same keys) in one driver call a chunk.
+
+    The columns' own bind processors convert the values (JSON, UTC times), so the rows are
+    stored as SQLAlchemy stores them, without its per-row parameter handling: a first sync
+    queues thousands of proposals, and that handling was a fifth of its time."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    names = list(compiled.positiontup or ())
+    steps = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    values = [
+        tuple(
+            value if step is None or value is None else step(value)
+            for step, value in zip(steps, (row[name] for name in names), strict=True)
+        )
+        for row in rows
+    ]
+    for start in range(0, len(values), BULK_CHUNK):
+        await conn.exec_driver_sql(compiled.string, values[start : start + BULK_CHUNK])
+
+
 async def seen_keys(conn: AsyncConnection, feed_id: int) -> set[str]:
     query = select(items.c.key).where(items.c.feed_id == feed_id)
     return set((await conn.execute(query)).scalars())
@@ -126,9 +150,7 @@ async def remember_items(
     conn: AsyncConnection, feed_id: int, keys: Iterable[str], at: datetime
 ) -> None:
     """Mark item keys as seen by a feed (they never count as new again)."""
-    rows = [{"feed_id": feed_id, "key": key, "seen_at": at} for key in keys]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        await conn.execute(insert(items), rows[start : start + INSERT_CHUNK])
+    await insert_rows(conn, items, [{"feed_id": feed_id, "key": k, "seen_at": at} for k in keys])
 
 
 async def add_proposal(conn: AsyncConnection, values: Mapping[str, Any]) -> int:

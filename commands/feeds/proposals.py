@@ -16,13 +16,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.feeds.kinds.base import FeedItem
 from storage import names
 from storage.engine import schema
-from storage.feeds import FeedRow, enrich_proposal, pending_by_subject, proposed_keys
+from storage.feeds import (
+    FeedRow,
+    enrich_proposal,
+    insert_rows,
+    pending_by_subject,
+    proposed_keys,
+)
 
 # one poll normalizes each spelling many times (matching, aliases, keys): remember them
 normalize = lru_cache(maxsize=65536)(names.normalize)
@@ -80,10 +86,13 @@ def spellings(facts: Mapping[str, Any]) -> list[str]:
     return list(kept.values())
 
 
-def model_proposal(item: FeedItem, known: Known) -> dict[str, Any] | None:
-    """The proposal a model item makes, or None when Racewatch already has all of it."""
+def model_proposal(
+    item: FeedItem, known: Known, written: list[str] | None = None
+) -> dict[str, Any] | None:
+    """The proposal a model item makes, or None when Racewatch already has all of it
+    (`written`: the item's spellings, when the caller has them already)."""
     facts = item.facts
-    written = spellings(facts)
+    written = spellings(facts) if written is None else written
     base = {"item_key": item.key, "evidence": item.link}
     source = {"source": item.link, "source_label": facts.get("source_label", item.link)}
     model_id = known.find(written)
@@ -172,14 +181,16 @@ async def propose(
     if not offered:
         return 0
     already = await proposed_keys(conn, [i.key for i in offered])
-    spelled = [s for i in offered if i.what == "model" for s in spellings(i.facts)]
-    known = await known_models(conn, spelled)
+    written = {i.key: spellings(i.facts) for i in offered if i.what == "model"}
+    known = await known_models(conn, (s for each in written.values() for s in each))
     rows: list[dict[str, Any]] = []
     for item in offered:
         if item.key in already:
             continue
         proposal = (
-            model_proposal(item, known) if item.what == "model" else news_proposal(item, known)
+            model_proposal(item, known, written[item.key])
+            if item.what == "model"
+            else news_proposal(item, known)
         )
         if proposal is None or (proposal.get("model_id") is None and _dated_before(item, since)):
             continue
@@ -203,5 +214,5 @@ async def propose(
             for key in keys:
                 known.pending[key] = {"id": None, "row": row}
     if rows:
-        await conn.execute(insert(schema.proposals), rows)
+        await insert_rows(conn, schema.proposals, rows)
     return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,7 @@ from commands.core.reply import Reply
 from commands.core.subjects import Subject, resolve_subject
 from storage.engine.db import Database
 from storage.listings import access_changes, models_where, news_where
-from storage.rows import ModelRow
+from storage.rows import ModelRow, ScoreRow
 from storage.scores import model_scores
 
 SHOWN = 40
@@ -29,6 +30,35 @@ class Moment:
     text: str
 
 
+def _citation(source: str, ambiguous: bool) -> str:
+    """The report's source, short; when the same day holds other values for the benchmark
+    (an Epoch file's versions of one model), the part that tells them apart (its version)."""
+    if not ambiguous:
+        return phrases.short_source(source)
+    return source.rsplit("; ", 1)[-1] if "; " in source else phrases.short_source(source, 200)
+
+
+def score_moments(reports: list[ScoreRow]) -> list[Moment]:
+    """Each report of a benchmark once per day and value (the current row, else the newest):
+    a source listing several versions of one model with one score makes one line, not one a
+    version."""
+    kept: dict[tuple[str, date, float], ScoreRow] = {}
+    for r in reports:  # newest first within a benchmark and day
+        key = (r.benchmark, r.reported_on, r.value)
+        if key not in kept or (r.is_current and not kept[key].is_current):
+            kept[key] = r
+    values = Counter((r.benchmark, r.reported_on) for r in kept.values())
+    return [
+        Moment(
+            r.reported_on,
+            "score",
+            f"{r.model} {phrases.score(r.value)} on {r.benchmark}"
+            f" [{_citation(r.source, values[r.benchmark, r.reported_on] > 1)}]",
+        )
+        for r in kept.values()
+    ]
+
+
 async def model_moments(conn: AsyncConnection, model: ModelRow, scores: bool) -> list[Moment]:
     """A model's release and, if asked, every report of its scores."""
     released = f"{model.name} released ({model.organization}, {model.country}"
@@ -37,15 +67,7 @@ async def model_moments(conn: AsyncConnection, model: ModelRow, scores: bool) ->
         released += f" in {phrases.released(model)}"
     found = [Moment(model.released, "release", released)]
     if scores:
-        found += [
-            Moment(
-                r.reported_on,
-                "score",
-                f"{r.model} {phrases.score(r.value)} on {r.benchmark}"
-                f" [{phrases.short_source(r.source)}]",
-            )
-            for r in await model_scores(conn, model.id, current_only=False)
-        ]
+        found += score_moments(await model_scores(conn, model.id, current_only=False))
     return found
 
 
