@@ -85,6 +85,32 @@ def _optional_integer(value: Any) -> int | None:
     return None if value is None else _integer(value)
 
 
+def _shard_count(value: Any) -> int | None:
+    count = _optional_integer(value)
+    if count is not None and count < 1:
+        raise ValueError("Input should be greater than or equal to 1")
+    return count
+
+
+def shard_ids(text: str, count: int | None) -> list[int]:
+    """RACEWATCH_SHARD_IDS read against RACEWATCH_SHARD_COUNT: every shard when none are named."""
+    parts = sorted(_ids(text))
+    if parts and count is None:
+        raise ValueError("set RACEWATCH_SHARD_COUNT too (the bot's number of shards)")
+    if count is None:
+        return []
+    if not all(part.isdigit() for part in parts):
+        raise ValueError(f"shard numbers such as 0,1, not {text!r}")
+    ids = sorted({int(part) for part in parts}) or list(range(count))
+    outside = [i for i in ids if i >= count]
+    if outside:
+        raise ValueError(
+            f"shard {', '.join(map(str, outside))} is outside RACEWATCH_SHARD_COUNT={count}: "
+            f"shards are numbered 0 to {count - 1}"
+        )
+    return ids
+
+
 def _secret(value: Any) -> Secret | None:
     if value is None or isinstance(value, Secret):
         return value
@@ -140,6 +166,8 @@ VARIABLES: dict[str, tuple[tuple[str, ...], Callable[[Any], Any]]] = {
     "discord_api_base_url": (("DISCORD_API_BASE_URL",), _text),
     "discord_gateway_url": (("DISCORD_GATEWAY_URL",), _text),
     "discord_curator_ids": (("DISCORD_CURATORS",), _text),
+    "shard_count": (("RACEWATCH_SHARD_COUNT",), _shard_count),
+    "shard_ids_text": (("RACEWATCH_SHARD_IDS",), _text),  # e.g. "0,1"
     "slack_bot_token": (("SLACK_BOT_TOKEN",), _secret),
     "slack_app_token": (("SLACK_APP_TOKEN",), _secret),
     "slack_signing_secret": (("SLACK_SIGNING_SECRET",), _secret),
@@ -201,6 +229,8 @@ class Settings:
     discord_api_base_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str | None = None
     discord_curator_ids: str = ""
+    shard_count: int | None = None
+    shard_ids_text: str = ""
 
     slack_bot_token: Secret | None = None
     slack_app_token: Secret | None = None
@@ -233,12 +263,24 @@ class Settings:
                 setattr(self, field, parse(value))
             except ValueError as error:
                 problems.append((label, str(error)))
+        if not {label for label, _ in problems} & {"RACEWATCH_SHARD_COUNT", "shard_count"}:
+            try:  # the ids are read against the count
+                shard_ids(self.shard_ids_text, self.shard_count)
+            except ValueError as error:
+                problems.append(("RACEWATCH_SHARD_IDS", str(error)))
         if problems:
             raise SettingsError(problems)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{field}={getattr(self, field)!r}" for field in VARIABLES)
         return f"Settings({shown})"
+
+    @property
+    def shards(self) -> tuple[list[int], int] | None:
+        """The Discord shards this process runs and the bot's shard count (None: unsharded)."""
+        if self.shard_count is None:
+            return None
+        return shard_ids(self.shard_ids_text, self.shard_count), self.shard_count
 
     @property
     def feeds_on(self) -> bool:

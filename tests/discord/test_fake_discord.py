@@ -91,3 +91,19 @@ async def test_injected_faults_and_vanished_channels(
     async with http.get(f"{strict.url}/no/such/route") as answer:
         assert answer.status == 404
     assert [r.status for r in strict.requests] == [503, 404, 404]
+
+
+async def test_global_limit_counts_every_connection_of_the_bot(strict: FakeDiscord) -> None:
+    """Several processes share one bot's 50/s: the fake counts them together, as Discord does."""
+    statuses, bodies = [], []
+    headers = {"Authorization": f"Bot {strict.token}"}
+    for route in ("/users/@me", "/gateway", "/gateway/bot", "/oauth2/applications/@me"):
+        async with (  # a connection each, as from four processes
+            aiohttp.ClientSession(headers=headers) as session,
+            session.get(strict.url + route) as answer,
+        ):
+            statuses.append(answer.status)
+            bodies.append(await answer.json())
+    assert statuses == [200, 200, 200, 429]
+    assert bodies[-1]["global"] is True and bodies[-1]["retry_after"] > 0
+    assert strict.limits.global_refusals == 1

@@ -46,6 +46,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+async def accepts(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:`port` (a process that migrates first is late)."""
+    try:
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    await writer.wait_closed()
+    return True
+
+
 def assert_operator_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
     """Exit 2, the sentence on stderr, no traceback."""
     assert result.returncode == 2, (result.returncode, result.stderr)

@@ -71,8 +71,11 @@ class Child:
                 await self.kill()
 
 
-async def start_racewatch(fake: FakeDiscord, database_url: str, workdir: Path, label: str) -> Child:
-    """`racewatch run` with the operator's settings pointed at the fake (no .env, no Slack)."""
+async def start_racewatch(
+    fake: FakeDiscord, database_url: str, workdir: Path, label: str, **settings: str
+) -> Child:
+    """`racewatch run` with the operator's settings pointed at the fake (no .env, no Slack),
+    plus `settings` (environment variables)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
     env.update(
         DISCORD_TOKEN=fake.token,
@@ -84,6 +87,7 @@ async def start_racewatch(fake: FakeDiscord, database_url: str, workdir: Path, l
         RACEWATCH_FEEDS="off",
         PYTHONPATH=str(ROOT),
     )
+    env.update(settings)
     log = workdir / f"{label}.log"
     with log.open("wb") as out:
         process = await asyncio.create_subprocess_exec(

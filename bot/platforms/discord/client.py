@@ -12,12 +12,18 @@ INTENTS = discord.Intents(guilds=True)
 """Slash commands need no privileged intents; guilds keeps channel names in the cache."""
 
 
-def new_client() -> discord.Client:
-    """A client; discord.py's warnings about missing voice libraries are beside the point here."""
+def new_client(shards: tuple[list[int], int] | None = None) -> discord.Client:
+    """A client, for these shards (ids, count) when the bot is split across processes;
+    discord.py's warnings about missing voice libraries are beside the point here."""
     voice_warnings = logging.getLogger("discord.client")
     level = voice_warnings.level
     voice_warnings.setLevel(logging.ERROR)
     try:
+        if shards is not None:
+            ids, count = shards
+            return discord.AutoShardedClient(
+                intents=INTENTS, allowed_mentions=NO_MENTIONS, shard_ids=ids, shard_count=count
+            )
         return discord.Client(intents=INTENTS, allowed_mentions=NO_MENTIONS)
     finally:
         voice_warnings.setLevel(level)

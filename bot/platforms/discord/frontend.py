@@ -38,7 +38,8 @@ class DiscordFrontEnd:
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
         self.settings = settings
-        self.client = new_client()
+        self.shards = settings.shards  # (ids, count) when the bot is split across processes
+        self.client = new_client(self.shards)
         self.responder = InteractionResponder(
             dispatcher, settings.discord_curators, poster=self.send
         )
@@ -46,6 +47,9 @@ class DiscordFrontEnd:
         self.clicks = Clicks(dispatcher, settings.discord_curators)
         self.client.event(self.clicks.on_interaction)  # buttons and modals; commands: the tree
         self._connection: asyncio.Task[None] | None = None
+        self._shards_up: set[int] = set()
+        if self.shards is not None:
+            self._watch_shards()
 
     async def start(self) -> None:
         """Log in, register the commands, and connect to the gateway (returns once READY)."""
@@ -58,7 +62,7 @@ class DiscordFrontEnd:
             point_at(api, await discover_gateway(self.client))
         synced = await self.sync_commands()
         log.info("Discord: %d commands registered", len(synced))
-        connected = asyncio.ensure_future(self.client.wait_for("connect"))
+        connected = asyncio.ensure_future(self._connected())
         self._connection = asyncio.create_task(self.client.connect(reconnect=True))
         self._connection.add_done_callback(_log_end)
         done, _ = await asyncio.wait(
@@ -71,7 +75,41 @@ class DiscordFrontEnd:
             if self._connection in done:
                 self._connection.result()  # raises why the gateway refused us
             raise TimeoutError("Discord gateway did not answer READY in time")
-        log.info("Discord: connected as %s", self.client.user)
+        shards = f" (shards {self.shards[0]} of {self.shards[1]})" if self.shards else ""
+        log.info("Discord: connected as %s%s", self.client.user, shards)
+
+    async def _connected(self) -> None:
+        """Until the gateway says READY: on each of this process's shards when sharded."""
+        if self.shards is None:
+            await self.client.wait_for("connect")
+            return
+        waiting = set(self.shards[0])
+        while waiting:
+            with contextlib.suppress(TimeoutError):  # re-checked: no shard_connect slips by
+                await self.client.wait_for("shard_connect", timeout=0.5)
+            waiting -= {i for i in waiting if self._shard_up(i)}
+
+    def _shard_up(self, shard_id: int) -> bool:
+        client = self.client
+        shard = (
+            client.get_shard(shard_id) if isinstance(client, discord.AutoShardedClient) else None
+        )
+        return shard_id in self._shards_up and shard is not None and not shard.is_closed()
+
+    def _watch_shards(self) -> None:
+        """Keep `_shards_up` as the gateway says: READY or RESUMED up, a disconnect down."""
+
+        async def on_shard_connect(shard_id: int) -> None:
+            self._shards_up.add(shard_id)
+
+        async def on_shard_resumed(shard_id: int) -> None:
+            self._shards_up.add(shard_id)
+
+        async def on_shard_disconnect(shard_id: int) -> None:
+            self._shards_up.discard(shard_id)
+
+        for handler in (on_shard_connect, on_shard_resumed, on_shard_disconnect):
+            self.client.event(handler)
 
     async def sync_commands(self) -> list[app_commands.AppCommand]:
         """Bulk-overwrite the commands: to the development guild if set, else globally."""
@@ -89,6 +127,11 @@ class DiscordFrontEnd:
 
     async def unready_reason(self) -> str | None:
         """None while the gateway connection is up, else why not (for `/readyz`)."""
+        if self.shards is not None:
+            down = [str(i) for i in self.shards[0] if not self._shard_up(i)]
+            if down or self.client.is_closed():
+                return f"the Discord gateway is not connected (shard {', '.join(down) or 'all'})"
+            return None
         ws = self.client.ws
         if self.client.is_closed() or ws is None or not ws.open or not self.client.is_ready():
             return "the Discord gateway is not connected"

@@ -1,4 +1,9 @@
-"""The fake gateway websocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME."""
+"""The fake gateway websocket: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME.
+
+Sharded as Discord is: an IDENTIFY carrying `shard: [id, count]` opens that shard's session,
+which hears only its guilds' events, by the documented rule
+`shard_id = (guild_id >> 22) % count`; an IDENTIFY without one is shard 0 of 1.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,12 @@ log = logging.getLogger(__name__)
 
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT = 0, 1, 2, 6, 7
 INVALID_SESSION, HELLO, HEARTBEAT_ACK = 9, 10, 11
-AUTHENTICATION_FAILED = 4004
+AUTHENTICATION_FAILED, INVALID_SHARD = 4004, 4010
+
+
+def shard_of(guild_id: str | int, count: int) -> int:
+    """The shard that receives a guild's events (Discord's documented formula)."""
+    return (int(guild_id) >> 22) % count
 
 
 @dataclass
@@ -25,18 +35,20 @@ class Session:
     """A gateway session: survives a dropped connection and replays what it missed on RESUME."""
 
     id: str
+    shard: tuple[int, int] = (0, 1)  # [id, count] as in IDENTIFY
     sequence: int = 0
     sent: list[dict[str, Any]] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
 
 
 class FakeGateway:
-    """One bot's gateway; `dispatch` sends an event to it (buffered while it is disconnected)."""
+    """One bot's gateway; `dispatch` sends an event to the shard of its guild (buffered while
+    that shard is disconnected)."""
 
     def __init__(
         self,
         token: str,
-        ready: Callable[[str], dict[str, Any]],
+        ready: Callable[[str, tuple[int, int]], dict[str, Any]],
         guilds: Callable[[], list[dict[str, Any]]],
         heartbeat_interval_ms: int = 41250,
     ) -> None:
@@ -44,7 +56,7 @@ class FakeGateway:
         self._ready = ready
         self._guilds = guilds
         self.heartbeat_interval_ms = heartbeat_interval_ms
-        self.session: Session | None = None
+        self.sessions: dict[int, Session] = {}  # by shard id
         self.identifies = 0
         self.resumes = 0
         self.heartbeats = 0
@@ -52,12 +64,24 @@ class FakeGateway:
         self._live = asyncio.Event()
 
     @property
-    def connected(self) -> bool:
-        return self.session is not None and self.session.socket is not None
+    def session(self) -> Session | None:
+        """Shard 0's session (the only one of an unsharded bot)."""
+        return self.sessions.get(0)
 
-    async def wait_connected(self, seconds: float = 10.0) -> None:
-        """Until a bot has identified or resumed on a live connection."""
-        await asyncio.wait_for(self._live.wait(), seconds)
+    @property
+    def connected(self) -> bool:
+        return any(s.socket is not None for s in self.sessions.values())
+
+    def live_shards(self) -> set[int]:
+        """The shards with a live connection."""
+        return {i for i, s in self.sessions.items() if s.socket is not None}
+
+    async def wait_connected(self, seconds: float = 10.0, shards: int = 1) -> None:
+        """Until `shards` shards have identified or resumed on live connections."""
+        async with asyncio.timeout(seconds):
+            while len(self.live_shards()) < shards:
+                self._live.clear()
+                await self._live.wait()
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
@@ -71,9 +95,9 @@ class FakeGateway:
                     break
                 await self._receive(socket, json.loads(message.data))
         finally:
-            if self.session is not None and self.session.socket is socket:
-                self.session.socket = None
-                self._live.clear()
+            for session in self.sessions.values():
+                if session.socket is socket:
+                    session.socket = None
         return socket
 
     async def _receive(self, socket: web.WebSocketResponse, payload: dict[str, Any]) -> None:
@@ -91,37 +115,50 @@ class FakeGateway:
         if data.get("token") != self.token:
             await socket.close(code=AUTHENTICATION_FAILED, message=b"Authentication failed.")
             return
+        shard_id, count = data.get("shard") or (0, 1)
+        live = [s for s in self.sessions.values() if s.socket is not None]
+        if not 0 <= shard_id < count or any(s.shard[1] != count for s in live):
+            await socket.close(code=INVALID_SHARD, message=b"Invalid shard.")
+            return
+        self.sessions = {i: s for i, s in self.sessions.items() if s.shard[1] == count}
         self.identifies += 1
-        await self._detach()
-        self.session = Session(id=p.snowflake(), socket=socket)
-        await self.dispatch("READY", self._ready(self.session.id))
+        await self._detach(shard_id)
+        session = Session(id=p.snowflake(), shard=(shard_id, count), socket=socket)
+        self.sessions[shard_id] = session
+        await self._send_event(session, "READY", self._ready(session.id, session.shard))
         for guild in self._guilds():
-            await self.dispatch("GUILD_CREATE", guild)
+            if shard_of(guild["id"], count) == shard_id:
+                await self._send_event(session, "GUILD_CREATE", guild)
         self._live.set()
 
     async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        session = self.session
-        if (
-            session is None
-            or data.get("session_id") != session.id
-            or data.get("token") != self.token
-        ):
+        found = [s for s in self.sessions.values() if s.id == data.get("session_id")]
+        if not found or data.get("token") != self.token:
             await self._send(socket, {"op": INVALID_SESSION, "d": False})
             return
+        session = found[0]
         self.resumes += 1
-        await self._detach()
+        await self._detach(session.shard[0])
         session.socket = socket
         for event in session.sent:
             if event["s"] > int(data.get("seq") or 0):
                 await self._send(socket, event)
-        await self.dispatch("RESUMED", {})
+        await self._send_event(session, "RESUMED", {})
         self._live.set()
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send (or, while disconnected, keep for the RESUME) one DISPATCH event."""
-        session = self.session
-        if session is None:
+        """Send (or, while disconnected, keep for the RESUME) one DISPATCH event, to the shard
+        of its `guild_id` (shard 0 when it has none, as Discord sends DMs)."""
+        if not self.sessions:
             raise RuntimeError("no bot has identified with the fake gateway")
+        count = next(iter(self.sessions.values())).shard[1]
+        shard_id = shard_of(data["guild_id"], count) if data.get("guild_id") else 0
+        session = self.sessions.get(shard_id)
+        if session is None:
+            raise RuntimeError(f"no bot has identified as shard {shard_id} of {count}")
+        await self._send_event(session, event, data)
+
+    async def _send_event(self, session: Session, event: str, data: dict[str, Any]) -> None:
         session.sequence += 1
         payload = {"op": DISPATCH, "t": event, "s": session.sequence, "d": data}
         session.sent.append(payload)
@@ -129,22 +166,25 @@ class FakeGateway:
             await self._send(session.socket, payload)
 
     async def drop(self, code: int = 4000) -> None:
-        """Close the live connection the way a network failure or a Discord restart does."""
-        await self._detach(code)
+        """Close the live connections the way a network failure or a Discord restart does."""
+        for shard_id in list(self.sessions):
+            await self._detach(shard_id, code)
 
     async def request_reconnect(self) -> None:
         """Ask the bot to reconnect and resume (op 7), as Discord does before maintenance."""
-        if self.session is not None and self.session.socket is not None:
-            await self._send(self.session.socket, {"op": RECONNECT, "d": None})
+        for session in self.sessions.values():
+            if session.socket is not None:
+                await self._send(session.socket, {"op": RECONNECT, "d": None})
 
-    async def _detach(self, code: int = 4000) -> None:
-        if self.session is not None and self.session.socket is not None:
-            socket, self.session.socket = self.session.socket, None
-            self._live.clear()
+    async def _detach(self, shard_id: int, code: int = 4000) -> None:
+        session = self.sessions.get(shard_id)
+        if session is not None and session.socket is not None:
+            socket, session.socket = session.socket, None
             await socket.close(code=code, message=b"dropped by the fake")
 
     async def close(self) -> None:
-        await self._detach(1001)
+        for shard_id in list(self.sessions):
+            await self._detach(shard_id, 1001)
 
     @staticmethod
     async def _send(socket: web.WebSocketResponse, payload: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.fakes import discord_payloads as p
-from tests.support.fakes.discord_gateway import FakeGateway
+from tests.support.fakes.discord_gateway import FakeGateway, shard_of
 from tests.support.fakes.discord_http import (
     BODY,
     FILES,
@@ -110,9 +110,17 @@ class FakeDiscord:
 
     # --- what a test controls and reads ----------------------------------------------------
 
-    def add_guild(self, name: str) -> str:
-        """Another guild the bot is in (announced in READY and GUILD_CREATE on connecting)."""
+    def add_guild(self, name: str, shard: tuple[int, int] | None = None) -> str:
+        """Another guild the bot is in (announced in READY and GUILD_CREATE on connecting);
+        with `shard=(id, count)`, one whose events go to that shard."""
         guild_id = p.snowflake()
+        if shard is not None:
+            wanted, count = shard
+            bits = int(guild_id)
+            high = bits >> 22
+            high += (wanted - high) % count  # the next timestamp part that lands on the shard
+            guild_id = str(high << 22 | bits & ((1 << 22) - 1))
+            assert shard_of(guild_id, count) == wanted
         self.guilds[guild_id] = name
         return guild_id
 
@@ -180,7 +188,8 @@ class FakeDiscord:
     ) -> InteractionRecord:
         """Inject an INTERACTION_CREATE: a slash command, or autocomplete when `focused` is set."""
         channel_id = channel_id or self.channel_id
-        registered = self.guild_commands.get(self.guild_id, []) + self.global_commands
+        guild_id = self.channels[channel_id]["guild_id"]
+        registered = self.guild_commands.get(guild_id, []) + self.global_commands
         data, uploads = command_data(registered, command.split(), options or {}, self.root, focused)
         self._uploads.update(uploads)
         interaction_id = p.snowflake()
@@ -190,7 +199,7 @@ class FakeDiscord:
             "type": 4 if focused else 2,
             "token": f"interaction-token-{interaction_id}",
             "version": 1,
-            "guild_id": self.guild_id,
+            "guild_id": guild_id,
             "channel_id": channel_id,
             "channel": dict(self.channels[channel_id], permissions=str(permissions)),
             "member": p.member(p.user(user_id, user_name), permissions),
@@ -198,7 +207,7 @@ class FakeDiscord:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
+            "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
             "data": data,
@@ -269,14 +278,15 @@ class FakeDiscord:
         response.headers.update(verdict.headers)
         return response
 
-    def _ready(self, session_id: str) -> dict[str, Any]:
+    def _ready(self, session_id: str, shard: tuple[int, int]) -> dict[str, Any]:
+        guilds = [g for g in self.guilds if shard_of(g, shard[1]) == shard[0]]
         return {
             "v": 10,
             "user": self.bot_user,
-            "guilds": [{"id": guild_id, "unavailable": True} for guild_id in self.guilds],
+            "guilds": [{"id": guild_id, "unavailable": True} for guild_id in guilds],
             "session_id": session_id,
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": list(shard),
             "application": {"id": self.app_id, "flags": 0},
         }
 
