@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import metrics
 from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
-from bot.workers.pacing import Pacer
+from bot.workers.pacing import pacer_for
 from commands.alerts.instant import BatchReplies, delivery_reply
 from commands.core.clock import Clock, SystemClock
 from commands.core.reply import Reply
@@ -149,7 +149,7 @@ class DeliveryWorker:
         self.rng = rng or random.Random()
         rates = {p: getattr(s, "pace", DEFAULT_PACE) for p, s in self.senders.items()}
         rates.update(pace or {})
-        self.pacers = {p: Pacer(rates[p]) for p in self.senders}
+        self.pacers = {p: pacer_for(db, s, rates[p], self.name) for p, s in self.senders.items()}
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[int] = set()
         self._wake = asyncio.Event()

@@ -323,3 +323,17 @@ proposals = Table(
     Index("ix_proposals_item", "item_key"),
     Index("ix_proposals_subject", "subject_key", "status"),
 )
+
+# A platform's global rate limit shared by every process of one bot (storage/pace.py): one
+# row per place in its one-second window; a place is taken before a send and comes free a
+# second after the answer (`free_at`, seconds since the epoch on the database's clock).
+pace_places = Table(
+    "pace_places",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bucket", String(40), nullable=False),  # discord:<hash of the bot's token>
+    Column("place", Integer, nullable=False),
+    Column("holder", String(60), nullable=True),  # the worker sending with it, if any
+    Column("free_at", Float(precision=53), nullable=False),
+    UniqueConstraint("bucket", "place", name="uq_pace_places_bucket_place"),
+)

@@ -24,12 +24,19 @@ ROOT = Path(__file__).resolve().parents[2]
 OWN_SETTINGS = ("DISCORD_", "SLACK_", "RACEWATCH_")
 
 
+def clean_env(**settings: str) -> dict[str, str]:
+    """The test's environment without any Racewatch setting, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
+    quick = {"RACEWATCH_BUNDLED": "articles"}  # a new database gets the small dataset
+    return env | {"PYTHONPATH": str(ROOT)} | quick | settings
+
+
 def racewatch(
     *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `racewatch ARGS` to its end with none of the operator's settings from this shell
-    (a new database holds the articles alone unless `env` says RACEWATCH_BUNDLED=full)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
+    (a new database holds the articles alone unless `env` says RACEWATCH_BUNDLED=full; the
+    feeds are off unless it says RACEWATCH_FEEDS=on)."""
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd,
@@ -37,10 +44,7 @@ def racewatch(
         capture_output=True,
         input=stdin,
         timeout=120,
-        env=clean
-        | {"RACEWATCH_BUNDLED": "articles", "RACEWATCH_FEEDS": "off"}
-        | (env or {})
-        | {"PYTHONPATH": str(Path.cwd())},
+        env=clean_env(RACEWATCH_FEEDS="off", **(env or {})),
     )
 
 
@@ -61,33 +65,20 @@ class Child:
             self.process.send_signal(signal.SIGKILL)
         await self.process.wait()  # reaped: its pid is gone, not a zombie
 
-    async def stop(self, seconds: float = 20.0) -> None:
-        """Ctrl-C, as an operator stops it; killed if it does not end in time."""
+    async def stop(self, sig: int = signal.SIGINT, seconds: float = 20.0) -> int:
+        """Signal it as an operator (Ctrl-C) or Docker (SIGTERM) does; SIGKILL if it does not
+        end in time. Returns its exit code."""
         if self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(sig)
             try:
                 await asyncio.wait_for(self.process.wait(), seconds)
             except TimeoutError:
                 await self.kill()
+        return int(self.process.returncode or 0)
 
 
-async def start_racewatch(
-    fake: FakeDiscord, database_url: str, workdir: Path, label: str, **settings: str
-) -> Child:
-    """`racewatch run` with the operator's settings pointed at the fake (no .env, no Slack),
-    plus `settings` (environment variables)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
-    env.update(
-        DISCORD_TOKEN=fake.token,
-        DISCORD_API_BASE_URL=fake.url,
-        RACEWATCH_DATABASE_URL=database_url,
-        RACEWATCH_HEALTH_PORT="0",
-        RACEWATCH_LOG_LEVEL="INFO",
-        RACEWATCH_BUNDLED="articles",
-        RACEWATCH_FEEDS="off",
-        PYTHONPATH=str(ROOT),
-    )
-    env.update(settings)
+async def start_run(workdir: Path, label: str, **settings: str) -> Child:
+    """`racewatch run` with these settings only (no .env), its output in `label`.log."""
     log = workdir / f"{label}.log"
     with log.open("wb") as out:
         process = await asyncio.create_subprocess_exec(
@@ -96,12 +87,27 @@ async def start_racewatch(
             "bot.cli",
             "run",
             cwd=workdir,
-            env=env,
+            env=clean_env(RACEWATCH_HEALTH_PORT="0", **settings),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     return Child(process, log)
+
+
+async def start_racewatch(
+    fake: FakeDiscord, database_url: str, workdir: Path, label: str, **settings: str
+) -> Child:
+    """`racewatch run` with the operator's settings pointed at the fake (no .env, no Slack),
+    plus `settings` (environment variables)."""
+    discord = {
+        "DISCORD_TOKEN": fake.token,
+        "DISCORD_API_BASE_URL": fake.url,
+        "RACEWATCH_DATABASE_URL": database_url,
+        "RACEWATCH_LOG_LEVEL": "INFO",
+        "RACEWATCH_FEEDS": "off",
+    }
+    return await start_run(workdir, label, **(discord | settings))
 
 
 async def until(

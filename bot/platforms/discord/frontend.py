@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -35,9 +36,14 @@ class DiscordFrontEnd:
     name = Platform.DISCORD.value
     pace = 48.0
     """Sends per second: Discord's global limit is 50/s, 2 left for the other calls."""
+    pace_bucket: str | None = None
+    """The limit is the bot's, across processes: they share this budget (on PostgreSQL)."""
 
     def __init__(self, settings: Settings, dispatcher: Dispatcher) -> None:
         self.settings = settings
+        if settings.discord_token is not None:  # a bot is its token: a hash of it names it
+            token = settings.discord_token.get_secret_value().encode()
+            self.pace_bucket = "discord:" + hashlib.sha256(token).hexdigest()[:16]
         self.shards = settings.shards  # (ids, count) when the bot is split across processes
         self.client = new_client(self.shards)
         self.responder = InteractionResponder(
