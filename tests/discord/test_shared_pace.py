@@ -11,6 +11,7 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.config import Settings
 from bot.platforms.discord.endpoints import point_at
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.workers.delivery import DeliveryWorker
@@ -86,15 +87,13 @@ async def test_three_workers_share_the_bots_global_limit(
     assert limited.limits.global_refusals == 0
 
 
-def test_on_sqlite_the_pace_stays_the_processs(db: Database) -> None:
+async def test_on_sqlite_the_pace_stays_the_processs(db: Database) -> None:
     """SQLite runs one process: nothing to share."""
+    front = DiscordFrontEnd(
+        Settings(_env_file=None, discord_token="t"), Dispatcher(db, FixedClock(NOW))
+    )
+    assert front.pace_bucket is not None  # the bot's, were the database PostgreSQL
 
-    class Front:
-        pace = 7.0
-        pace_bucket = "discord:any"
-
-        async def send(self, channel_id: str, reply: object, *, nonce: str | None = None) -> str:
-            return "1"
-
-    worker = DeliveryWorker(db, {"discord": Front()})
+    worker = DeliveryWorker(db, {"discord": front})
     assert isinstance(worker.pacers["discord"], Pacer)
+    await front.close()
