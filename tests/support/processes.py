@@ -44,7 +44,7 @@ def racewatch(
         capture_output=True,
         input=stdin,
         timeout=120,
-        env=clean_env(RACEWATCH_FEEDS="off", **(env or {})),
+        env=clean_env(**({"RACEWATCH_FEEDS": "off"} | (env or {}))),
     )
 
 
@@ -87,7 +87,7 @@ async def start_run(workdir: Path, label: str, **settings: str) -> Child:
             "bot.cli",
             "run",
             cwd=workdir,
-            env=clean_env(RACEWATCH_HEALTH_PORT="0", **settings),
+            env=clean_env(**({"RACEWATCH_HEALTH_PORT": "0"} | settings)),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
