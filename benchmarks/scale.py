@@ -45,7 +45,8 @@ CHANNELS_PER_GUILD = 500
 SETTLE = 2.0  # seconds after the last process serves: its start-up calls leave the window
 LEADER_SQL = text(
     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-    "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE :prefix"
+    "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE :prefix "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 )
 
 
