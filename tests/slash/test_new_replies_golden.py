@@ -57,3 +57,39 @@ async def test_new_replies_match_their_golden_renders(ask: Ask, line: str) -> No
     assert data == json.loads(path.read_text(encoding="utf-8")), (
         f"{path} differs (RACEWATCH_UPDATE_GOLDEN=1 rewrites it)"
     )
+
+
+STEPS = [  # in order, as the console curator: (golden name, line)
+    ("score_replaced", "/admin score add GLM-5.2 FrontierSWE 75 source:https://example.org/x"),
+    (
+        "forecast_added",
+        '/admin forecast add who:"Li Wei" claim:"CN leads SWE-Marathon" window:2027 '
+        "source:https://example.org/li",
+    ),
+    (
+        "forecast_duplicate",
+        '/admin forecast add who:"Li Wei" claim:"CN leads SWE-Marathon" window:2027 '
+        "source:https://example.org/li",
+    ),
+    ("forecast_resolve_early", "/admin forecast resolve 2 missed"),
+    ("race_as_of", "/race as_of:2026-07-01"),
+    ("race_one_benchmark", "/race FrontierSWE"),
+    ("leaderboard", "/leaderboard FrontierSWE"),
+    ("help", "/help"),
+    ("mistyped_command", "/leaderbord FrontierSWE"),
+    ("unknown_model", "/model DeepSeek"),
+    ("admin_audit", "/admin audit"),
+]
+
+
+async def test_a_curators_conversation_matches_its_golden_renders(ask: Ask) -> None:
+    """Curation answers (a replaced score, a duplicate forecast, an early resolution) and
+    mistakes (a mistyped command, an unknown name) as each platform shows them."""
+    for name, line in STEPS:
+        data = rendered(await ask(line))
+        path = GOLDEN / f"conversation_{name}.json"
+        if UPDATE:
+            path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        assert data == json.loads(path.read_text(encoding="utf-8")), (
+            f"{path} differs (RACEWATCH_UPDATE_GOLDEN=1 rewrites it)"
+        )
