@@ -165,7 +165,8 @@ class DeliveryWorker:
         """Deliver in the background from `settle` seconds on: the front ends' start-up calls
         (login, command sync) have just spent part of the platform's global budget."""
         self._task = asyncio.create_task(self.run(settle), name="delivery")
-        self._heartbeat = asyncio.create_task(self.heartbeat(), name="delivery-heartbeat")
+        if not self.db.is_sqlite:  # one process per SQLite file: no one else waits on a lease
+            self._heartbeat = asyncio.create_task(self.heartbeat(), name="delivery-heartbeat")
 
     async def stop(self, grace: float = 0.0) -> None:
         """Claim nothing more, let sends under way finish (up to `grace` seconds), then hand

@@ -155,11 +155,12 @@ async def _one(event: EventRow) -> AsyncIterator[list[EventRow]]:
     yield [event]
 
 
-def _due(now: datetime) -> Any:
+def _due(now: datetime, table: Any = d) -> Any:
     """Pending rows whose time has come, and rows whose sender's lease ran out (a crash)."""
+    c = table.c
     return or_(
-        and_(d.c.status == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now)),
-        and_(d.c.status == "sending", d.c.lease_until < now),
+        and_(c.status == "pending", or_(c.not_before.is_(None), c.not_before <= now)),
+        and_(c.status == "sending", c.lease_until < now),
     )
 
 
@@ -174,34 +175,35 @@ async def claim(
 ) -> list[tuple[Delivery, Subscription]]:
     """Take up to `limit` due rows for these platforms; safe with several workers.
 
-    Run it in a write transaction: SQLite serializes those; on PostgreSQL the selected
-    rows are locked and rows another worker holds are skipped.
+    Run it in a write transaction: SQLite serializes those; on PostgreSQL the chosen rows
+    are locked and rows another worker holds are skipped (one UPDATE ... RETURNING: a
+    round trip for choosing, taking and reading them).
     """
+    owed = d.alias("owed")
     chosen = (
-        select(d.c.id)
-        .join(s, s.c.id == d.c.subscription_id)
-        .where(_due(now), s.c.platform.in_(list(platforms)), s.c.paused_reason.is_(None))
-        .order_by(d.c.id)
+        select(owed.c.id)
+        .join(s, s.c.id == owed.c.subscription_id)
+        .where(_due(now, owed), s.c.platform.in_(list(platforms)), s.c.paused_reason.is_(None))
+        .order_by(owed.c.id)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=d)
+        .with_for_update(skip_locked=True, of=owed)
+        .cte("chosen")
+        .prefix_with("MATERIALIZED")  # chosen once (an IN subquery may be run again)
     )
-    ids = [row.id for row in await conn.execute(chosen)]
-    if not ids:
-        return []
-    await conn.execute(
+    rows = await conn.execute(
         update(d)
-        .where(d.c.id.in_(ids), _due(now))
+        .where(d.c.id.in_(select(chosen.c.id)), _due(now))
         .values(
             status="sending",
             lease_until=lease_until,
             claimed_by=worker,
             attempts=d.c.attempts + 1,
         )
+        .returning(*d.c)
     )
-    rows = await conn.execute(
-        select(d).where(d.c.id.in_(ids), d.c.claimed_by == worker).order_by(d.c.id)
-    )
-    taken = [as_delivery(row) for row in rows]
+    taken = sorted((as_delivery(row) for row in rows), key=lambda x: x.id)
+    if not taken:
+        return []
     subs = await subscriptions_by_ids(conn, {x.subscription_id for x in taken})
     return [(x, subs[x.subscription_id]) for x in taken if x.subscription_id in subs]
 

@@ -114,7 +114,8 @@ async def test_processes_starting_together_on_a_new_database_take_turns(
         await conn.execute(text("CREATE SCHEMA public"))
     others = [Database(postgres.url) for _ in range(2)]
     try:
-        loaded = await asyncio.gather(*(prepare(db) for db in (postgres, *others)))
+        async with asyncio.timeout(120):  # without turns, concurrent migrations may hang
+            loaded = await asyncio.gather(*(prepare(db) for db in (postgres, *others)))
     finally:
         for db in others:
             await db.close()

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.workers.delivery import SHARED_LEASE, DeliveryWorker
 from commands.alerts import handlers
@@ -162,3 +163,28 @@ async def test_a_live_worker_keeps_its_rows_a_dead_ones_go_to_another(
     other = DeliveryWorker(db, {"discord": recorder}, clock, name="b", lease=SHARED_LEASE)
     assert await other.run_once() == 1
     assert recorder.sent == ["c-dead"]
+
+
+async def test_claims_on_postgresql_skip_the_rows_another_claim_holds(postgres: Database) -> None:
+    handlers.install(postgres)
+    clock = FixedClock(NOW)
+    for channel in ("c1", "c2", "c3"):
+        await subscribe(postgres, channel, clock)
+    await add_score(postgres, 76.0, clock)
+
+    async def claim(conn: AsyncConnection, worker: str, limit: int) -> list[str]:
+        taken = await outbox.claim(
+            conn,
+            platforms=["discord"],
+            worker=worker,
+            now=NOW,
+            lease_until=NOW + SHARED_LEASE,
+            limit=limit,
+        )
+        return [sub.channel_id for _delivery, sub in taken]
+
+    async with postgres.write("test", "claim", NOW) as first:  # not committed yet
+        assert await claim(first.conn, "a", 1) == ["c1"]
+        async with asyncio.timeout(10):  # a plain FOR UPDATE would wait for the first
+            async with postgres.write("test", "claim", NOW) as second:
+                assert await claim(second.conn, "b", 10) == ["c2", "c3"]

@@ -94,6 +94,12 @@ class Cluster:
             )
             return {(kind, status): n for kind, status, n in rows}
 
+    async def stop_all_but(self, gone: int) -> None:
+        """SIGTERM the others together: each exits 0."""
+        others = [c for pid, c in self.children.items() if pid != gone]
+        codes = await asyncio.gather(*(c.stop(signal.SIGTERM) for c in others))
+        assert codes == [0] * len(others), [c.tail() for c in others]
+
     def received(self, channel: str) -> list[str]:
         """What the channel got: "digest" or "alert" per message (a resend caught by its
         nonce is not a message)."""
@@ -203,9 +209,7 @@ async def test_the_leader_killed_mid_fan_out_and_mid_digest(
     await cluster.until(all_sent, "every row sent", 60)  # the dead one's after their lease
     for channel in channels:
         assert sorted(cluster.received(channel)) == ["alert", "digest"], channel
-    for pid, child in cluster.children.items():
-        if pid != leader:
-            assert await child.stop(signal.SIGTERM) == 0, child.tail()
+    await cluster.stop_all_but(leader)
 
 
 async def test_sigterm_during_a_fan_out_loses_nothing_and_doubles_nothing(
@@ -238,6 +242,4 @@ async def test_sigterm_during_a_fan_out_loses_nothing_and_doubles_nothing(
         return await cluster.leader() in cluster.children.keys() - {busiest}
 
     await cluster.until(another_leads, "a leader among the others", TAKEOVER_S)
-    for pid, child in cluster.children.items():
-        if pid != busiest:
-            assert await child.stop(signal.SIGTERM) == 0, child.tail()
+    await cluster.stop_all_but(busiest)
