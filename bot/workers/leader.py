@@ -19,7 +19,7 @@ from typing import Protocol
 
 from bot.workers.claimant import worker_name
 from storage.engine.db import Database
-from storage.engine.locks import SCHEDULER_LOCK, SessionLock
+from storage.engine.locks import SCHEDULER_LOCK, SessionLock, holder
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,13 @@ CHECK_SECONDS = 5.0
 """How long the server may take to answer: a leader cut off from it steps down after this,
 before the server's TCP keepalives (11 s) free the lock for another."""
 LEADER_PREFIX = "racewatch leader "  # application_name of the lock's session: who leads
+
+
+async def current_leader(db: Database) -> str | None:
+    """The worker name (`host:ns:pid`) of the process that leads now, if one does."""
+    async with db.read() as conn:
+        name = await holder(conn, SCHEDULER_LOCK)
+    return name.removeprefix(LEADER_PREFIX) if name and name.startswith(LEADER_PREFIX) else None
 
 
 class Scheduler(Protocol):

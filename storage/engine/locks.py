@@ -15,7 +15,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 SCHEDULER_LOCK = 0x52414345  # "RACE": the scheduler leader's lock
 PREPARE_LOCK = 0x52414346  # migrating and seeding a database: one process at a time
@@ -54,7 +56,20 @@ async def one_at_a_time(url: str, key: int, purpose: str) -> AsyncIterator[None]
         await conn.execute(f"SELECT pg_advisory_lock({int(key)})")
         yield
     finally:
-        await close_quietly(conn)
+        await _unlock_and_close(conn)
+
+
+async def holder(conn: AsyncConnection, key: int) -> str | None:
+    """The name (application_name) of the session holding lock `key` in this database, if
+    any (advisory locks are per database: another database's holder is not ours)."""
+    query = text(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = :key "
+        "AND l.objsubid = 1 AND l.database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    name = await conn.scalar(query, {"key": key})
+    return None if name is None else str(name)
 
 
 class SessionLock:
@@ -88,7 +103,18 @@ class SessionLock:
             return False
 
     async def release(self) -> None:
-        """Let go by ending the session (the only way that cannot leave it held)."""
+        """Let go, and end the session (which lets go too if the unlock did not get through)."""
         conn, self._conn = self._conn, None
-        with contextlib.suppress(Exception):
-            await close_quietly(conn)
+        await _unlock_and_close(conn)
+
+
+async def _unlock_and_close(conn: Any) -> None:
+    """Unlock first: a closed session's locks go only once its server process has ended,
+    a moment later; the unlock's answer says they are gone now."""
+    if conn is None:
+        return
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(2):
+            await conn.execute("SELECT pg_advisory_unlock_all()")
+    with contextlib.suppress(Exception):
+        await close_quietly(conn)

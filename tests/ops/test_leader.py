@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy import text
 
-from bot.workers.leader import LEADER_PREFIX, Leadership
+from bot.workers.leader import LEADER_PREFIX, Leadership, current_leader
 from storage.engine.db import Database
 from storage.engine.setup import prepare
 from storage.models import count_models
@@ -40,15 +40,8 @@ async def until(check: Callable[[], bool], what: str, seconds: float = 30) -> No
 
 async def leaders(db: Database) -> list[str]:
     """Who holds the lock, as the server says (the lock's session is named for its holder)."""
-    async with db.read() as conn:
-        names = await conn.scalars(
-            text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
-                "(SELECT oid FROM pg_database WHERE datname = current_database())"
-            )
-        )
-        return [name.removeprefix(LEADER_PREFIX) for name in names]
+    leader = await current_leader(db)
+    return [] if leader is None else [leader]
 
 
 async def test_on_sqlite_the_process_leads(db: Database) -> None:

@@ -21,9 +21,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from bot.workers.leader import LEADER_PREFIX
+from bot.workers.leader import current_leader
 from commands.alerts import handlers
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import FixedClock, SystemClock
@@ -64,17 +64,8 @@ class Cluster:
 
     async def leader(self) -> int | None:
         """The pid of the process whose session holds the scheduler lock."""
-        async with self.db.read() as conn:
-            name = await conn.scalar(
-                text(
-                    "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
-                    "USING (pid) WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :key"
-                ),
-                {"key": SCHEDULER_LOCK},
-            )
-        if name is None or not name.startswith(LEADER_PREFIX):
-            return None
-        return int(name.rsplit(":", 1)[1])
+        leader = await current_leader(self.db)
+        return None if leader is None else int(leader.rsplit(":", 1)[1])
 
     async def holders(self) -> dict[int, int]:
         """Rows being sent, by the pid of the process that holds them."""
