@@ -52,7 +52,7 @@ async def test_a_new_item_appears_after_one_sync_and_not_after_the_second(feeds:
     assert "Racewatch/" in feeds.fake.headers[sent]["User-Agent"]
     assert without_feeds(await snapshot(feeds.db)) == without_feeds(before)
     listing = (await feeds.ask("/admin feed list")).plain_text()
-    assert "hf-deepseek" in listing and " ok " in listing and "     6 " in listing
+    assert ["hf-deepseek", "huggingface", "ok", "6"] in [r.split() for r in listing.splitlines()]
 
 
 BIG = 50 * 1024 * 1024
@@ -138,6 +138,10 @@ async def test_a_bad_source_marks_the_feed_failing_and_writes_nothing(
     assert without_feeds(await snapshot(feeds.db)) == without_feeds(before)
     listing = (await feeds.ask("/admin feed list")).plain_text()
     assert "failing ×1: " in listing and reason in listing, listing
+    error = next(line for line in listing.splitlines() if "failing ×1: " in line)
+    assert error.strip().startswith("failing ×1: ") and "bad-feed" not in error  # its own line
+    table = listing.splitlines()[2:]  # after the title and the (wrapping) sentence
+    assert max(len(line) for line in table if line != error) <= 56, listing  # fits a phone
     assert "Nothing to review." in (await feeds.ask("/admin review")).plain_text()
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from commands.core.errors import UserError
 from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
-from commands.core.reply import Reply, Table, footnotes
+from commands.core.reply import Reply, Table
 from commands.feeds.defaults import check_spec, every_text, insert_feed, parse_every
 from commands.feeds.fetch import FeedClient
 from commands.feeds.kinds import KINDS
@@ -25,10 +25,16 @@ def when(at: datetime | None) -> str:
     return at.strftime("%Y-%m-%d %H:%M") if at else "never"
 
 
-def status(feed: FeedRow) -> str:
+def feed_block(feed: FeedRow) -> list[str]:
+    """A feed's schedule and last error in short lines (a phone shows ~56 characters)."""
+    lines = [
+        f"{feed.name}: trust {feed.trust}, every {every_text(feed.every_s)}",
+        f"  synced {when(feed.last_sync_at)}, next {when(feed.next_run_at)}",
+        f"  changed {when(feed.last_change_at)} (UTC)",
+    ]
     if feed.status == "failing":
-        return f"failing ×{feed.failures}: {feed.last_error}"
-    return feed.status
+        lines.append(f"  failing ×{feed.failures}: {feed.last_error}")
+    return lines
 
 
 @REGISTRY.command(
@@ -88,32 +94,16 @@ async def feed_list(request: Request, db: Database) -> Reply:
         counts = await item_counts(conn)
     if not feeds:
         return Reply(title="Feeds", body="No feeds yet; add one with /admin feed add.")
-    failing_text = [status(f) for f in feeds if f.status == "failing"]
-    refs, notes = footnotes(failing_text)  # a failing feed's reason is long: a note
-    cell = dict(zip(failing_text, refs, strict=True))
     table = Table(
-        ("Feed", "Kind", "Status", "Items", "Every"),
-        tuple(
-            (
-                f.name,
-                f.kind,
-                cell.get(status(f), f.status),
-                f"{counts.get(f.id, 0):,}",
-                every_text(f.every_s),
-            )
-            for f in feeds
-        ),
+        ("Feed", "Kind", "Status", "Items"),
+        tuple((f.name, f.kind, f.status, f"{counts.get(f.id, 0):,}") for f in feeds),
     )
-    times = tuple(
-        f"{f.name}: trust {f.trust} · last sync {when(f.last_sync_at)} · last change "
-        f"{when(f.last_change_at)} · next poll {when(f.next_run_at)} UTC"
-        for f in feeds
-    )
+    blocks = tuple(line for f in feeds for line in feed_block(f))
     failing = sum(f.status == "failing" for f in feeds)
     body = f"{len(feeds)} feed(s), {failing} failing." + (
         "" if not failing else " A failing feed is retried later, less often each time."
     )
-    return Reply(title="Feeds", body=body, table=table, extra=notes + times, ephemeral=True)
+    return Reply(title="Feeds", body=body, table=table, extra=blocks, ephemeral=True)
 
 
 @REGISTRY.command(
