@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
 from storage.engine.query import Query
@@ -40,7 +41,7 @@ BY_ID = Query(select(*COLUMNS).where(b.c.id == bindparam("id")))
 BY_NAME = Query(
     select(*COLUMNS)
     .join(n, n.c.entity_id == b.c.id)
-    .where(n.c.kind == "benchmark", n.c.key == bindparam("key"))
+    .where(n.c.kind == "benchmark", n.c.key == bindparam("key"), published(n))
 )
 
 
@@ -62,7 +63,8 @@ async def find_benchmark(conn: AsyncConnection, name: str) -> BenchmarkRow | Non
 
 
 async def all_benchmarks(conn: AsyncConnection) -> list[BenchmarkRow]:
-    return [_row(tuple(r)) for r in await conn.execute(select(*COLUMNS).order_by(b.c.name))]
+    query = select(*COLUMNS).where(published(b)).order_by(b.c.name)
+    return [_row(tuple(r)) for r in await conn.execute(query)]
 
 
 async def add_benchmark(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.engine import schema
 from storage.engine.query import to_date
 
@@ -99,7 +100,7 @@ SCORE_COLUMNS = (
 
 
 def _models(query: Select[Any], f: ExportFilter) -> Select[Any]:
-    query = query.join(o, o.c.id == m.c.org_id)
+    query = query.join(o, o.c.id == m.c.org_id).where(published(m))
     if f.country is not None:
         query = query.where(o.c.country == f.country)
     if f.org_id is not None:
@@ -119,6 +120,7 @@ def scores_query(f: ExportFilter) -> Select[Any]:
         .join(b, b.c.id == s.c.benchmark_id),
         f,
     )
+    query = query.where(published(s))
     if f.benchmark_id is not None:
         query = query.where(s.c.benchmark_id == f.benchmark_id)
     if f.since is not None:
@@ -130,7 +132,8 @@ def scores_query(f: ExportFilter) -> Select[Any]:
 
 def models_without_scores_query(f: ExportFilter) -> Select[Any]:
     query = _models(select(*MODEL_COLUMNS).select_from(m), f)
-    return query.where(~exists().where(s.c.model_id == m.c.id)).order_by(m.c.id)
+    scored = exists().where(s.c.model_id == m.c.id, published(s))
+    return query.where(~scored).order_by(m.c.id)
 
 
 def _model(row: Any) -> ModelFacts:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.engine import schema
 from storage.engine.query import to_date
 from storage.models import COLUMNS, model_row
@@ -49,7 +50,7 @@ async def benchmark_summaries(conn: AsyncConnection) -> list[BenchmarkSummary]:
             func.count(func.distinct(s.c.model_id)).label("models"),
             func.max(s.c.reported_on).label("last"),
         )
-        .where(s.c.is_current.is_(True))
+        .where(s.c.is_current.is_(True), published(s))
         .group_by(s.c.benchmark_id)
         .subquery()
     )
@@ -67,6 +68,7 @@ async def benchmark_summaries(conn: AsyncConnection) -> list[BenchmarkSummary]:
             current.c.last,
         )
         .outerjoin(current, current.c.benchmark_id == b.c.id)
+        .where(published(b))
         .order_by(func.coalesce(current.c.models, 0).desc(), b.c.name)
     )
     return [
@@ -76,7 +78,7 @@ async def benchmark_summaries(conn: AsyncConnection) -> list[BenchmarkSummary]:
 
 
 def _models() -> Select[Any]:
-    return select(*COLUMNS).join(o, o.c.id == m.c.org_id)
+    return select(*COLUMNS).join(o, o.c.id == m.c.org_id).where(published(m))
 
 
 async def models_where(
@@ -142,7 +144,7 @@ async def provenance(conn: AsyncConnection, benchmark_id: int) -> tuple[list[str
     """The distinct sources of a benchmark's current scores and its newest report date."""
     query = (
         select(s.c.source, func.max(s.c.reported_on))
-        .where(s.c.benchmark_id == benchmark_id, s.c.is_current.is_(True))
+        .where(s.c.benchmark_id == benchmark_id, s.c.is_current.is_(True), published(s))
         .group_by(s.c.source)
         .order_by(func.count().desc(), s.c.source)
     )

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
 from storage.engine.query import Query, to_date
@@ -43,7 +44,7 @@ BY_ID = Query(_select().where(m.c.id == bindparam("id")))
 BY_NAME = Query(
     _select()
     .join(n, n.c.entity_id == m.c.id)
-    .where(n.c.kind == "model", n.c.key == bindparam("key"))
+    .where(n.c.kind == "model", n.c.key == bindparam("key"), published(n))
 )
 
 
@@ -81,7 +82,8 @@ async def find_model(conn: AsyncConnection, name: str) -> ModelRow | None:
 
 
 async def count_models(conn: AsyncConnection) -> int:
-    return int((await conn.execute(select(func.count()).select_from(m))).scalar_one())
+    count = select(func.count()).select_from(m).where(published(m))
+    return int((await conn.execute(count)).scalar_one())
 
 
 async def add_model(
@@ -131,6 +133,7 @@ async def scores_follow(change: Change, model_ids: Iterable[int]) -> None:
             .join(o, o.c.id == m.c.org_id)
             .where(
                 scores.c.model_id.in_(chunk),
+                published(scores),
                 (scores.c.country != o.c.country)
                 | scores.c.released.is_distinct_from(m.c.released),
             )

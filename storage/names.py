@@ -9,6 +9,7 @@ import unicodedata
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
 from storage.engine.query import Query
@@ -82,7 +83,7 @@ async def lookalike(
     query = (
         select(names.c.label, names.c.key, names.c.entity_id, table.c.name)
         .join(table, table.c.id == names.c.entity_id)
-        .where(names.c.kind == kind)
+        .where(names.c.kind == kind, published(names))
     )
     for other, other_key, other_id, canonical in await conn.execute(query):
         if other_id != entity_id and (other_key == key or skeleton(other) == shape):
@@ -93,7 +94,9 @@ async def lookalike(
 async def lookup(conn: AsyncConnection, kind: str, text: str) -> int | None:
     """The id of the entity a name (or alias) stands for."""
     names = schema.names
-    query = select(names.c.entity_id).where(names.c.kind == kind, names.c.key == normalize(text))
+    query = select(names.c.entity_id).where(
+        names.c.kind == kind, names.c.key == normalize(text), published(names)
+    )
     return (await conn.execute(query)).scalar()
 
 
@@ -103,7 +106,7 @@ async def canonical_names(conn: AsyncConnection, kind: str) -> list[tuple[str, s
     query = (
         select(names.c.label, table.c.name)
         .join(table, table.c.id == names.c.entity_id)
-        .where(names.c.kind == kind)
+        .where(names.c.kind == kind, published(names))
     )
     return [(label, name) for label, name in await conn.execute(query)]
 
@@ -115,7 +118,7 @@ async def prefixed(conn: AsyncConnection, kind: str, typed: str, limit: int) -> 
     query = (
         select(table.c.name)
         .join(names, table.c.id == names.c.entity_id)
-        .where(names.c.kind == kind, names.c.key.like(f"{key}%"))
+        .where(names.c.kind == kind, names.c.key.like(f"{key}%"), published(names))
         .group_by(table.c.name)
         .order_by(func.length(table.c.name), table.c.name)
         .limit(limit)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.engine import schema
 from storage.engine.query import Query, run_together, to_date
 from storage.models import COLUMNS as MODEL_COLUMNS
@@ -60,11 +61,13 @@ MODELS_BY_KEY = Query(
     .where(
         n.c.kind == "model",
         or_(n.c.key == KEY_A, n.c.key == KEY_B),
+        published(n),
     )
 )
 
 
 def _model_id(key: BindParameter[str]) -> ScalarSelect[int]:
+    # no need to leave out an import's names here: its rows are all left out of the pair
     return select(n.c.entity_id).where(n.c.kind == "model", n.c.key == key).scalar_subquery()
 
 
@@ -93,10 +96,11 @@ def _shared() -> Subquery:
                 sb.c.benchmark_id == sa.c.benchmark_id,
                 sb.c.model_id == MODEL_B,
                 sb.c.is_current.is_(True),
+                published(sb),
             ),
         )
         .join(b, b.c.id == sa.c.benchmark_id)
-        .where(sa.c.model_id == MODEL_A, sa.c.is_current.is_(True))
+        .where(sa.c.model_id == MODEL_A, sa.c.is_current.is_(True), published(sa))
         .subquery("shared")
     )
 
@@ -108,6 +112,7 @@ def _reaches(score: FromClause, pair: FromClause) -> ColumnElement[bool]:
         score.c.benchmark_id == pair.c.benchmark_id,
         score.c.is_current.is_(True),
         score.c.country == pair.c.leader,
+        published(score),
         case(
             (pair.c.higher_is_better.is_(True), score.c.value >= pair.c.trailing),
             else_=score.c.value <= pair.c.trailing,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
 from storage.engine.query import NO_LIMIT, Query, to_date
@@ -50,6 +51,7 @@ _MODEL_SCORES = (
     .join(b, b.c.id == s.c.benchmark_id)
     .where(
         s.c.model_id == bindparam("model_id"),
+        published(s),
         or_(
             bindparam("benchmark_id", type_=Integer).is_(None),
             s.c.benchmark_id == bindparam("benchmark_id", type_=Integer),
@@ -141,6 +143,7 @@ def _standings(higher_is_better: bool) -> Query:
         .where(
             s.c.benchmark_id == bindparam("benchmark_id"),
             s.c.is_current.is_(True),
+            published(s),
             or_(country.is_(None), o.c.country == country),
             or_(bindparam("open_only", type_=Boolean).is_(False), m.c.weights == "open"),
             or_(reaching.is_(None), value >= reaching if higher_is_better else value <= reaching),
@@ -203,7 +206,7 @@ async def add_score(
             .where(m.c.id == model_id)
         )
     ).one()
-    pair = and_(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id)
+    pair = and_(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id, published(s))
     same = (await conn.execute(select(s).where(pair, s.c.source == source))).first()
     fields = {"value": value, "stderr": stderr, "reported_on": reported_on}
     if same is not None and all(getattr(same, k) == v for k, v in fields.items()):
@@ -245,7 +248,7 @@ async def _mark_current(change: Change, model_id: int, benchmark_id: int) -> Non
     rows = (
         await change.conn.execute(
             select(s.c.id, s.c.is_current)
-            .where(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id)
+            .where(s.c.model_id == model_id, s.c.benchmark_id == benchmark_id, published(s))
             .order_by(s.c.reported_on.desc(), s.c.id.desc())
         )
     ).all()

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.feeds.kinds.base import FeedItem
 from storage import names
+from storage.bulk.staging import published
 from storage.engine import schema
 from storage.feeds import (
     FeedRow,
@@ -54,14 +55,16 @@ async def known_models(conn: AsyncConnection, spelled: Iterable[str] = ()) -> Kn
     """Every model name and alias, and the pending model proposals of any of these
     spellings (by their subject's normalized name), in three queries."""
     listed = await conn.execute(
-        select(n.c.key, n.c.label, n.c.entity_id).where(n.c.kind == "model")
+        select(n.c.key, n.c.label, n.c.entity_id).where(n.c.kind == "model", published(n))
     )
     keys: dict[str, int] = {}
     labels: list[tuple[str, int]] = []
     for key, label, model_id in listed:
         keys[key] = model_id
         labels.append((label, model_id))
-    rows = await conn.execute(select(m.c.id, m.c.name, *(m.c[c] for c in FILLED)))
+    rows = await conn.execute(
+        select(m.c.id, m.c.name, *(m.c[c] for c in FILLED)).where(published(m))
+    )
     models = {row[0]: {"name": row[1], **dict(zip(FILLED, row[2:], strict=True))} for row in rows}
     labels.sort(key=lambda pair: -len(pair[0]))
     known = Known(keys, models, labels)

@@ -2,33 +2,50 @@
 
 All or nothing: unless every row is valid (or `skip_invalid` leaves the bad ones out),
 nothing is written. Rows are checked against a snapshot of the database read without the
-write lock (other writes go on meanwhile); the plan is then written in one transaction,
-pages handed to SQLite's thread as they are made, if no audited write landed since the
-snapshot (else the rows are checked again). One audit entry (so `/admin undo` takes the
-import back), one event batch.
-"""
+write lock (other writes go on meanwhile). On SQLite the new rows are then written in short
+committed steps that no reader sees (storage.bulk.staging) and published in one short
+transaction, if no audited write landed since the snapshot (else they are discarded and the
+rows checked again); on PostgreSQL, which locks rows rather than the database, the plan is
+written in one transaction. One audit entry (so `/admin undo` takes the import back), one
+event batch."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from commands.core.curation import leading_country
 from commands.core.errors import UserError
 from commands.imports.bulk_mode import bulk_mode
-from commands.imports.checks import Checker, Rejection
+from commands.imports.checks import Checker
 from commands.imports.formats.base import Parsed, RawRow
 from commands.imports.formats.registry import read_file
+from commands.imports.report import ImportReport as ImportReport
 from storage.benchmarks import get_benchmark
 from storage.bulk.plan import ImportPlan, Snapshot, data_version, load_snapshot
-from storage.bulk.writer import PlanWriter, Written
+from storage.bulk.staging import (
+    Claim,
+    ImportBusy,
+    Page,
+    clean_abandoned,
+    discard,
+    release,
+    shielded,
+    write_steps,
+)
+from storage.bulk.writer import PlanWriter, Written, send_page
 from storage.changes import Change
 from storage.engine.db import Database
 
@@ -39,67 +56,7 @@ RECHECKS = 3  # checks against a fresh snapshot before checking inside the write
 # (storage.engine.db.Database.write): about where an import fills the WAL past SQLite's
 # autocheckpoint; smaller ones commit like any write
 BULK_FROM = 5_000
-SHOWN = 20  # rejected rows listed in a reply; the rest are counted
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did; `written` is None when nothing was written."""
-
-    filename: str
-    kind: str
-    counts: Counter[str]
-    rejected: list[Rejection]
-    skipped: list[tuple[int, int, str]]
-    notes: list[str] = field(default_factory=list)
-    written: Written | None = None
-    batch: str | None = None
-    lead_changes: list[str] = field(default_factory=list)
-    skip_invalid: bool = False
-
-    @property
-    def refused(self) -> bool:
-        """Nothing written because of invalid rows (skipping them left nothing valid)."""
-        valid = sum(self.counts.values())
-        return self.written is None and bool(self.rejected) and not (self.skip_invalid and valid)
-
-    def text(self, shown: int = SHOWN) -> str:
-        """The report as readers see it: counts, then why rows were rejected or skipped."""
-        c = self.counts
-        lines = [
-            f"{self.filename} ({self.kind}): added {c['added']}, updated {c['updated']}, "
-            f"unchanged {c['unchanged']}, rejected {len(self.rejected)}"
-            + (f", skipped {len(self.skipped)}" if self.skipped else "")
-            + "."
-        ]
-        if self.written is not None:
-            w = self.written
-            lines.append(
-                f"Wrote {w.benchmarks} benchmark(s), {w.organizations} organization(s), "
-                f"{w.models} model(s), {w.scores} score(s), {w.updates} update(s); "
-                f"{w.events} event(s) in batch {self.batch}."
-            )
-        elif self.refused and self.skip_invalid:
-            lines.append("Nothing was written: not one row is valid.")
-        elif self.refused:
-            lines.append(
-                f"Nothing was written: {len(self.rejected)} row(s) are invalid. Fix them, "
-                "or import again skipping invalid rows (--skip-invalid / skip_invalid)."
-            )
-        else:
-            lines.append("Nothing to write: the database already has all of it.")
-        lines += self.lead_changes
-        lines += [f"Rejected {r.where}: {r.reason}" for r in self.rejected[:shown]]
-        if len(self.rejected) > shown:
-            lines.append(f"... and {len(self.rejected) - shown} more rejected rows.")
-        groups: dict[str, list[int]] = {}
-        for number, _, reason in self.skipped:
-            groups.setdefault(reason, []).append(number)
-        for reason, numbers in sorted(groups.items(), key=lambda g: -len(g[1])):
-            shown_rows = ", ".join(map(str, numbers[:3])) + (", ..." if len(numbers) > 3 else "")
-            lines.append(f"Skipped {len(numbers)} row(s), {reason}: row {shown_rows}")
-        lines += [f"Note: {n}" for n in self.notes[:shown]]
-        return "\n".join(lines)
+DIRECT_ROWS = 5_000  # new rows up to which SQLite writes them in one transaction, not steps
 
 
 def _rows(parsed: Parsed, progress: bool) -> Iterator[RawRow]:
@@ -182,8 +139,9 @@ class _Stale(Exception):
 @dataclass
 class _Job:
     """One import: check the rows against a snapshot without holding the write lock, then
-    write the plan in one short transaction if nothing changed since the snapshot (else
-    check again; after `RECHECKS` tries, check and write in one transaction)."""
+    write the plan (SQLite: in steps, then a short publish) if nothing changed since the
+    snapshot (else check again; after `RECHECKS` tries, check and write in one transaction,
+    which on SQLite holds the lock throughout: a database that keeps changing)."""
 
     db: Database
     report: ImportReport
@@ -193,6 +151,7 @@ class _Job:
     progress: bool
 
     async def run(self, parsed: Parsed, reread: Callable[[], Parsed]) -> None:
+        await clean_abandoned(self.db)  # rows of an import that died while being written
         for attempt in range(RECHECKS):
             async with self.db.read() as conn:
                 version = await data_version(conn)
@@ -243,26 +202,71 @@ class _Job:
 
     async def _write(self, plan: ImportPlan, version: int) -> None:
         batch = f"import-{uuid.uuid4().hex[:12]}"
-        prepared: PlanWriter | None = None
-        if self.db.is_sqlite:  # the pages made before the lock: it is held for writing only
-            async with self.db.read() as conn:
-                action = f"import {self.report.filename}"
-                prepared = PlanWriter(Change(conn, self.actor, action, self.at), plan, batch)
-                await prepared.prepare()
-        async with self._transaction() as change:
-            if await data_version(change.conn) != version:
-                raise _Stale  # rolls back: nothing written
-            await self._publish(change, plan, batch, prepared)
+        if not self.db.is_sqlite:  # PostgreSQL locks rows, not the database: one transaction
+            async with self._transaction() as change:
+                if await data_version(change.conn) != version:
+                    raise _Stale  # rolls back: nothing written
+                await self._publish(change, plan, batch)
+            return
+        # SQLite: the pages are made without the lock; a big import writes them in short
+        # committed steps that readers do not see, and publishes them in one short transaction
+        async with self.db.read() as conn:
+            action = f"import {self.report.filename}"
+            prepared = PlanWriter(Change(conn, self.actor, action, self.at), plan, batch)
+            await prepared.prepare()
+        ranges, pages = prepared.staged()
+        staged = sum(len(columns[0]) for _, _, columns in pages) > DIRECT_ROWS
+        if staged:
+            await self._write_steps(Claim(batch, ranges, self.report.lock_holds), pages, version)
+        try:
+            async with self._transaction() as change:
+                started = time.perf_counter()
+                if await data_version(change.conn) != version:
+                    raise _Stale
+                await self._publish(change, plan, batch, prepared, staged=staged)
+            self.report.lock_holds.append(time.perf_counter() - started)  # with the commit
+        except BaseException:
+            if staged:
+                await shielded(discard(self.db, batch))
+            raise
+
+    async def _write_steps(self, claim: Claim, pages: list[Page], version: int) -> None:
+        """The new rows in committed steps, hidden until published (storage.bulk.staging)."""
+
+        async def unchanged(conn: AsyncConnection) -> bool:
+            return await data_version(conn) == version
+
+        try:
+            if not await write_steps(self.db, claim, pages, send_page, unchanged):
+                raise _Stale  # the database changed since the check: nothing written
+        except ImportBusy as busy:
+            raise UserError(f"Not imported: {busy}.") from None
+        except (IntegrityError, sqlite3.IntegrityError):  # a write meanwhile took a name
+            raise _Stale from None  # (the rows written are discarded)
 
     async def _publish(
-        self, change: Change, plan: ImportPlan, batch: str, prepared: PlanWriter | None = None
+        self,
+        change: Change,
+        plan: ImportPlan,
+        batch: str,
+        prepared: PlanWriter | None = None,
+        *,
+        staged: bool = False,
     ) -> None:
-        """Write the plan, its events and the lead changes it makes (same transaction)."""
+        """Write the plan (or publish its staged rows), its events and the lead changes it
+        makes (same transaction)."""
         touched = {b for b in plan.benchmarks_touched if isinstance(b, int)}
-        leaders = await _leaders(change, touched)
+        leaders = await _leaders(change, touched)  # before the staged rows appear
+        if staged and not await release(change.conn, batch):
+            raise _Stale  # its rows were cleaned up as abandoned meanwhile
         writer = prepared or PlanWriter(change, plan, batch)
         try:
-            written = await (writer.publish(change) if prepared else writer.finish())
+            if prepared is None:
+                written: Written | None = await writer.finish()
+            elif staged:
+                written = await writer.publish_staged(change)
+            else:
+                written = await writer.publish(change)
         except BaseException:
             writer.abandon()
             raise

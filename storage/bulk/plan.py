@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk.staging import published
 from storage.engine import schema
 from storage.engine.query import Query, to_date
 from storage.names import normalize
@@ -131,7 +132,8 @@ class ImportPlan:
 
 m, n, s = schema.models, schema.names, schema.scores
 # The big reads, in one driver call each (`Query`): rows as plain tuples.
-_NAMES = Query(select(n.c.kind, n.c.key, n.c.entity_id))
+# rows of an import still being written are left out (storage.bulk.staging)
+_NAMES = Query(select(n.c.kind, n.c.key, n.c.entity_id).where(published(n)))
 _MODELS = Query(
     select(
         m.c.id,
@@ -142,7 +144,7 @@ _MODELS = Query(
         m.c.weights,
         m.c.params_b,
         m.c.context_tokens,
-    )
+    ).where(published(m))
 )
 _SCORES = Query(
     select(
@@ -155,7 +157,7 @@ _SCORES = Query(
         s.c.reported_on,
         s.c.is_current,
         s.c.added_by,
-    )
+    ).where(published(s))
 )
 
 
@@ -176,7 +178,7 @@ async def load_snapshot(conn: AsyncConnection) -> Snapshot:
     o, b = schema.organizations, schema.benchmarks
     orgs = {
         r.id: OrganizationRow(r.id, r.name, r.country, r.source)
-        for r in await conn.execute(select(o))
+        for r in await conn.execute(select(o).where(published(o)))
     }
     models = {
         r[0]: KnownModel(r[0], r[1], r[2], _day(r[3]), *r[4:]) for r in await _MODELS.all(conn)
@@ -192,7 +194,7 @@ async def load_snapshot(conn: AsyncConnection) -> Snapshot:
             r.max_value,
             r.source,
         )
-        for r in await conn.execute(select(b))
+        for r in await conn.execute(select(b).where(published(b)))
     }
     snapshot = Snapshot({}, {}, {}, {}, {i: org.name for i, org in orgs.items()})
     tables: dict[str, tuple[dict[str, Any], dict[int, Any]]] = {

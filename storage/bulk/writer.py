@@ -1,12 +1,13 @@
-"""Write an import plan in one audited transaction, in pages, while it is still being checked.
+"""Write an import plan: its pages, then what ends it in one audited transaction.
 
-`PlanWriter` sends each chunk's new rows as multi-row INSERTs with ids from counters (no
-RETURNING round trip) and returns while SQLite writes them in its own thread; at the end it
-corrects rows that later rows changed, updates existing rows (audited with their values),
-and appends one event per new model and score, all carrying the import's `batch`, so that
+On PostgreSQL (`finish`) the pages go in one transaction while rows are still checked; on
+SQLite (`prepare`, `staged`, `publish_staged`) they are made before the write lock and
+written in steps by `storage.bulk.staging`. `PlanWriter` sends each chunk's new rows as
+multi-row INSERTs with ids from counters (no RETURNING round trip); at the end it corrects
+rows that later rows changed, updates existing rows (audited with their values), and
+appends one event per new model and score, all carrying the import's `batch`, so that
 alerts and digests can summarise an import in one message. The audit keeps the new rows as
-runs of ids, so `/admin undo` takes an import back. Event hooks run once per batch.
-"""
+runs of ids, so `/admin undo` takes an import back. Event hooks run once per batch."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.benchmarks import BENCHMARK_COLUMNS
 from storage.bulk.plan import ImportPlan, NewModel, NewScore, Ref
@@ -133,15 +135,15 @@ def _rows_sql(sql: str, width: int, count: int) -> str:
     return sql + f", {one}" * (count - 1)
 
 
-async def _executemany(change: Change, sql: str, columns: Columns) -> None:
+async def send_page(conn: AsyncConnection, sql: str, columns: Columns) -> None:
     """One driver call per page. On SQLite straight to aiosqlite (the same connection and
     transaction), as one multi-row INSERT: SQLite then inserts the page without taking
     Python's lock once per row, so checking and encoding go on while it writes (and
     SQLAlchemy's adapter would keep about 150 bytes per row until commit)."""
-    if change.conn.dialect.name != "sqlite":
-        await change.conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    if conn.dialect.name != "sqlite":
+        await conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
         return
-    raw = await change.conn.get_raw_connection()
+    raw = await conn.get_raw_connection()
     driver: Any = raw.driver_connection
     width, count = len(columns), len(columns[0])
     values: list[Any] = [None] * (width * count)  # row after row, laid out a column at a time
@@ -273,10 +275,10 @@ class _Pages:
         self.depth = DEPTH if change.conn.dialect.name == "sqlite" else 1
         self.pending: deque[asyncio.Future[None]] = deque()
 
-    async def send(self, sql: str, columns: Columns) -> None:
+    async def send(self, table: str, sql: str, columns: Columns) -> None:
         while len(self.pending) >= self.depth:
             await self.pending.popleft()
-        self.pending.append(asyncio.ensure_future(_executemany(self.change, sql, columns)))
+        self.pending.append(asyncio.ensure_future(send_page(self.change.conn, sql, columns)))
         await asyncio.sleep(0)  # let it reach the driver before Python goes on
 
     async def settle(self) -> None:
@@ -294,10 +296,10 @@ class _Recorded:
     """Pages kept instead of sent: a plan's pages made before the write lock is taken."""
 
     def __init__(self) -> None:
-        self.pages: list[tuple[str, Columns]] = []
+        self.pages: list[tuple[str, str, Columns]] = []  # (table, INSERT text, values)
 
-    async def send(self, sql: str, columns: Columns) -> None:
-        self.pages.append((sql, columns))
+    async def send(self, table: str, sql: str, columns: Columns) -> None:
+        self.pages.append((table, sql, columns))
 
     async def settle(self) -> None:
         """Nothing is on its way."""
@@ -380,7 +382,7 @@ class PlanWriter:
         rows = iter(rows)
         for start in range(0, len(ids), size):
             page = list(islice(rows, size))
-            await self.pages.send(sql, prepare(ids[start : start + len(page)], page))
+            await self.pages.send(table.name, sql, prepare(ids[start : start + len(page)], page))
 
     async def _names(self, kind: str, entities: list[tuple[str, str, int]]) -> None:
         """Each new entity answers to its name: (normalized key, label, id) rows."""
@@ -486,14 +488,15 @@ class PlanWriter:
 
     async def prepare(self) -> None:
         """SQLite, before the write lock: make every page of the plan now, with ids from
-        where each table ends (`change` may be a read connection's); `publish` writes them."""
+        where each table ends (`change` may be a read connection's); `staged` hands them to
+        `storage.bulk.staging.write_steps`, and `publish_staged` ends the import."""
         self.pages = _Recorded()
         await self.write_new()
         await self._last_events()
 
     async def publish(self, change: Change) -> Written | None:
-        """Write the pages `prepare` made in `change`'s transaction, then what `finish`
-        does after them; None (nothing written) when a table's end moved meanwhile."""
+        """A small import: write the pages `prepare` made in `change`'s transaction, then what
+        `finish` does after them; None (nothing written) when a table's end moved meanwhile."""
         recorded = self.pages
         assert isinstance(recorded, _Recorded)
         for name, first in self.first_id.items():
@@ -502,14 +505,34 @@ class PlanWriter:
                 return None
         change.rows.extend(self.change.rows)  # the new rows' runs of ids, for the audit
         self.change, self.pages = change, _Pages(change)
-        for sql, columns in recorded.pages:
-            await self.pages.send(sql, columns)
-        return await self._complete()
+        for name, sql, columns in recorded.pages:
+            await self.pages.send(name, sql, columns)
+        return await self._complete(correct=False)  # pages made once all rows were checked
 
-    async def _complete(self) -> Written:
+    def staged(self) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str, Columns]]]:
+        """After `prepare`: each table's run of new ids (first, last) and the pages that fill
+        them, for `storage.bulk.staging.write_steps`."""
+        recorded = self.pages
+        assert isinstance(recorded, _Recorded)
+        ranges = {
+            name: (first, self.next_id[name] - 1)
+            for name, first in self.first_id.items()
+            if self.next_id[name] > first
+        }
+        return ranges, recorded.pages
+
+    async def publish_staged(self, change: Change) -> Written:
+        """In the publish's transaction, once the staged rows are written: what `finish`
+        does after writing them (corrections, updates of existing rows, events' hooks)."""
+        change.rows.extend(self.change.rows)  # the new rows' runs of ids, for the audit
+        self.change, self.pages = change, _Pages(change)
+        return await self._complete(correct=False)  # pages made once all rows were checked
+
+    async def _complete(self, *, correct: bool = True) -> Written:
         plan = self.plan
         await self.pages.settle()
-        await self._correct()
+        if correct:
+            await self._correct()
         await _updates(self.change, plan)
         await self.change.appended(self.event_ids)
         return Written(

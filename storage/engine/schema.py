@@ -337,3 +337,17 @@ pace_places = Table(
     Column("free_at", Float(precision=53), nullable=False),
     UniqueConstraint("bucket", "place", name="uq_pace_places_bucket_place"),
 )
+
+# An import being written in steps (storage/bulk/staging.py): each table's run of ids that
+# holds its rows, hidden from every reader until the publish deletes this row. SQLite only.
+import_staging = Table(
+    "import_staging",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("table_name", String(40), nullable=False, unique=True),
+    Column("first_id", Integer, nullable=False),
+    Column("last_id", Integer, nullable=False),
+    Column("batch", String(40), nullable=False),
+    Column("owner", String(200), nullable=False),  # host:pid of the import writing it
+    Column("touched_at", UTCDateTime(), nullable=False),  # its last committed step
+)

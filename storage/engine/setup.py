@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.bulk.staging import clean_abandoned
 from storage.engine.db import Database
 from storage.engine.locks import PREPARE_LOCK, one_at_a_time
 from storage.models import count_models
@@ -66,16 +67,17 @@ async def at_head(db: Database) -> bool:
 
 async def migrate(db: Database) -> None:
     """Apply every Alembic revision not yet applied (`racewatch db upgrade` and every start);
-    a database already at the newest one is left alone without loading Alembic."""
-    if await at_head(db):
-        return
-    from alembic import command
+    a database already at the newest one is left alone without loading Alembic. Then the
+    rows of an import that died while being written go (storage.bulk.staging)."""
+    if not await at_head(db):
+        from alembic import command
 
-    def upgrade(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), "head")
+        def upgrade(connection: Connection) -> None:
+            command.upgrade(alembic_config(connection), "head")
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(upgrade)
+        async with db.engine.begin() as conn:
+            await conn.run_sync(upgrade)
+    await clean_abandoned(db)
 
 
 async def prepare(db: Database, now: datetime | None = None) -> bool:
