@@ -1,7 +1,8 @@
 """`racewatch import | export | backup | restore`: data in and out of files, from a shell.
 
 Each prints what it did on stdout and exits 0, or prints why not on stderr and exits 1
-(a refused import lists every rejected row and writes nothing).
+(a refused import lists every rejected row and writes nothing), or 2 for a path it cannot
+read or write or an option that is not text (`bot.paths`: checked first, nothing left behind).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import argparse
 import os
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Settings
+from bot.paths import USAGE, PathProblem, readable_file, text_arguments, writable_target
 
 COMMANDS = ("import", "export", "backup", "restore")
 
@@ -124,7 +126,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
         except OSError as error:
             return _fail(f"cannot write {target}: {error.strerror}.")
         finally:
-            partial.unlink(missing_ok=True)
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)
     said = (
         f"Exported {done.rows:,} row(s): {done.models:,} model(s), {done.scores:,} score(s) "
         f"on {done.benchmarks:,} benchmark(s), as {fmt.upper()}"
@@ -156,7 +159,8 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
         done = restore(settings.database_url, args.backup, resend=args.resend)
         target = sqlite_path(settings.database_url)
     except BackupError as error:
-        return _fail(str(error))
+        _fail(str(error))
+        return USAGE if args.backup.is_dir() else 1  # a folder: a path it cannot read
     if done.saved is not None:
         print(f"Saved the database it replaced as {done.saved}.")
     print(f"Restored {args.backup} (taken {done.taken_at:%Y-%m-%d %H:%M} UTC) into {target}.")
@@ -169,10 +173,27 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _usable(args: argparse.Namespace) -> None:
+    """Refuse the paths and options the command cannot use before any database is opened."""
+    text_arguments(args)
+    if args.command == "import":
+        readable_file(args.file)
+    elif args.command == "restore":
+        if not args.backup.is_dir():  # a folder: `restore` names the backups in it
+            readable_file(args.backup)
+    elif args.command == "backup" or args.path != "-":
+        writable_target(Path(args.path))
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one of `COMMANDS`; its exit status."""
     import asyncio
 
+    try:
+        _usable(args)
+    except PathProblem as error:
+        _fail(str(error))
+        return USAGE
     if args.command == "backup":
         return _backup(settings, args)
     if args.command == "restore":

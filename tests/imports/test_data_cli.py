@@ -60,7 +60,7 @@ async def test_import_a_good_file_then_refuse_a_bad_one_naming_the_row(
 
 def test_import_of_a_missing_or_unreadable_file_says_so(tmp_path: Path) -> None:
     missing = racewatch("import", "nowhere.csv", cwd=tmp_path)
-    assert missing.returncode == 1 and "Cannot read nowhere.csv" in missing.stderr
+    assert missing.returncode == 2 and "cannot read nowhere.csv" in missing.stderr
     (tmp_path / "empty.csv").write_text("")
     empty = racewatch("import", "empty.csv", cwd=tmp_path)
     assert empty.returncode == 1 and "The file is empty" in empty.stderr
