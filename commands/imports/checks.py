@@ -14,6 +14,7 @@ from typing import Any
 
 from commands.core.curation import check_report_date, check_score
 from commands.core.errors import UserError
+from commands.imports.checks_names import Lookalikes
 from commands.imports.formats.base import BenchmarkSpec, RawRow
 from commands.imports.rows import Line, read_line
 from storage.benchmarks import BENCHMARK_COLUMNS
@@ -85,19 +86,23 @@ class Checker:
         self.by_source: dict[tuple[Ref, Ref], dict[str, NewScore]] = {}  # for many reports
         self.models_by_id = {m.id: m for m in snapshot.models.values()}
         self.keys: dict[str, str] = {}
+        self.looks = Lookalikes(snapshot)
 
     def add(self, raw: RawRow) -> None:
         """Check one row; a valid one joins the plan, an invalid one is rejected with why."""
         try:
             if raw.problem:
                 raise UserError(f"The row {raw.problem}.")
-            status = self._row(raw.number, read_line(raw.values, self.default_benchmark))
+            line = read_line(raw.values, self.default_benchmark)
+            stated = min(raw.reported, self.today) if raw.reported else self.today
+            status = self._row(raw.number, line, stated)
         except UserError as error:
             self.result.rejected.append(Rejection(raw.number, raw.line, error.message))
             return
         self.result.counts[status] += 1
 
-    def _row(self, number: int, line: Line) -> str:
+    def _row(self, number: int, line: Line, stated: date) -> str:
+        """Check one typed row; `stated` is its report day when it gives no `date`."""
         bench = self._benchmark(line)
         if bench is not None and line.value is not None:
             check_score(bench, line.value)
@@ -108,16 +113,19 @@ class Checker:
         score_status = "unchanged"
         if bench is not None:
             score_status = self._score(
-                number, line, model_ref, model_name, org_name, country, bench
+                number, line, model_ref, model_name, org_name, country, bench, stated
             )
         if bench is not None and bench.id == 0 and normalize(bench.name) not in self.new_benchmarks:
             self._new_benchmark(bench)  # every check passed: now the row may change the plan
+            self.looks.add("benchmark", bench.name, number)
         if new_org is not None:
             self.new_orgs[new_org.key] = new_org
             self.result.plan.organizations.append(new_org)
+            self.looks.add("organization", new_org.name, number)
         if new_model is not None:
             self.new_models[new_model.key] = new_model
             self.result.plan.models.append(new_model)
+            self.looks.add("model", new_model.name, number)
         self._fill(model_ref, fills)
         if score_status == "added":  # its model's release date, for now (a row may fill it)
             self.result.plan.scores[-1].released = self._owner(model_ref).released
@@ -132,6 +140,7 @@ class Checker:
         known = self.snap.benchmarks.get(key) or self.new_benchmarks.get(key)
         if known is not None:
             return known
+        self.looks.check("benchmark", line.benchmark)
         spec = self.specs.get(key) or line.benchmark_spec
         if spec is None:
             raise UserError(
@@ -177,6 +186,7 @@ class Checker:
                     "An organization keeps one country."
                 )
             return ref, name, where, None
+        self.looks.check("organization", line.organization)
         if line.country is None:
             raise UserError(
                 f"`{line.organization}` is a new organization: give its country "
@@ -208,6 +218,7 @@ class Checker:
         )
         stored: KnownModel | NewModel | None = self.snap.models.get(key) or self.new_models.get(key)
         if stored is None:
+            self.looks.check("model", line.model)
             new = NewModel(key, line.model, org, org_name, country, *row, source=line.model_source)
             return key, line.model, new, {}
         owner: Ref
@@ -271,10 +282,11 @@ class Checker:
         org_name: str,
         country: str,
         bench: BenchmarkRow,
+        stated: date,
     ) -> str:
         assert line.value is not None
         bench_ref: Ref = bench.id if bench.id else normalize(bench.name)
-        reported = line.reported_on or self.today
+        reported = line.reported_on or stated
         pair = (model, bench_ref)
         known = (
             self.snap.scores.get((model, bench_ref), {}).get(line.source)

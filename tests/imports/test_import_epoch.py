@@ -7,17 +7,23 @@ it is never copied into the project. Without it these tests are skipped.
 from __future__ import annotations
 
 import csv
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from commands.imports.formats import epoch
 from commands.imports.formats.epoch import CREDIT
-from commands.imports.pipeline import import_file
+from commands.imports.pipeline import import_bytes, import_file
+from storage.engine import schema
 from storage.engine.db import Database
+from storage.engine.query import to_date
 from tests.support.database import snapshot
 from tests.support.shared_data import EPOCH
 from tests.support.world import MEMBER, NOW, Ask
 
+FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 pytestmark = pytest.mark.skipif(not EPOCH.exists(), reason=f"{EPOCH} is not there")
 
 
@@ -106,3 +112,56 @@ async def test_every_epoch_score_credits_epoch(db: Database, ask: Ask) -> None:
     # Six GPT-5 versions in the file, all 150.0: one current, five kept as sources.
     assert text.count("Epoch AI, Epoch Capabilities Index (CC BY 4.0)") >= 6
     assert "gpt-5-2025-08-07_high" in text
+
+
+async def reported_days(db: Database) -> dict[str, set[date]]:
+    """Each Epoch score's model version -> the days its scores are reported on."""
+    s = schema.scores
+    async with db.read() as conn:
+        rows = (await conn.execute(select(s.c.source, s.c.reported_on))).all()
+    found: dict[str, set[date]] = {}
+    for source, day in rows:
+        if source.startswith("Epoch AI"):
+            version = source.rsplit("model version ", 1)[-1]
+            reported = to_date(day)
+            assert reported is not None
+            found.setdefault(version, set()).add(reported)
+    return found
+
+
+async def test_epoch_rows_are_reported_on_the_files_date_not_the_import_day(
+    db: Database, ask: Ask
+) -> None:
+    # The ECI file states no date of its own; its newest (release) date is 2026-03-06, so it
+    # was published no earlier: every row is reported then, whatever day it is imported.
+    await import_file(db, EPOCH, benchmark="ECI", now=NOW)
+    days = await reported_days(db)
+    assert len(days) == 298 and set().union(*days.values()) == {date(2026, 3, 6)}
+    assert "2026-03-06" in (await ask("/sources GPT-5", MEMBER)).plain_text()
+    before = await snapshot(db)
+    later = await import_file(db, EPOCH, benchmark="ECI", now=NOW + timedelta(days=40))
+    assert later.written is None and later.counts["unchanged"] == 298
+    assert await snapshot(db) == before
+
+
+async def test_a_newer_file_keeps_the_date_of_a_score_it_repeats(db: Database) -> None:
+    text = EPOCH.read_text(encoding="utf-8")
+    await import_bytes(db, "eci.csv", text.encode(), benchmark="ECI", now=NOW)
+    newer = (
+        text + "new-model-2026-06-01,151.5,2026-06-01,OpenAI,United States of America,,,,New,,\n"
+    )
+    report = await import_bytes(db, "eci.csv", newer.encode(), benchmark="ECI", now=NOW)
+    assert (report.counts["added"], report.counts["unchanged"]) == (1, 298), report.text()
+    days = await reported_days(db)
+    assert days.pop("new-model-2026-06-01") == {date(2026, 6, 1)}
+    assert set().union(*days.values()) == {date(2026, 3, 6)}
+
+
+async def test_a_hub_files_rows_are_reported_on_the_day_their_run_started(db: Database) -> None:
+    data = (FEEDS / "epoch" / "gpqa_diamond.csv").read_bytes()
+    report = await import_bytes(db, "gpqa_diamond.csv", data, benchmark="GPQA Diamond", now=NOW)
+    assert report.written is not None, report.text()
+    days = await reported_days(db)
+    # gpt-5.4's best version ran from 2026-03-06T10:12:44Z, kimi-k2.5 from 2026-01-29
+    assert days["gpt-5.4-2026-03-05_xhigh"] == {date(2026, 3, 6)}
+    assert days["kimi-k2.5"] == {date(2026, 1, 29)}

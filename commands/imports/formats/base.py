@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from typing import NamedTuple, Protocol
 
 from commands.core.errors import UserError
@@ -42,6 +44,9 @@ class RawRow(NamedTuple):
     line: int
     values: dict[str, str]
     problem: str = ""  # set when the row cannot even be read as named fields
+    # the day the source states for the row when it has no `date` of its own (None: the
+    # import's day); unlike `date`, a score the database has already is not re-dated by it
+    reported: date | None = None
 
     @property
     def where(self) -> str:
@@ -113,6 +118,16 @@ def csv_stream(text: str) -> io.StringIO:
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
     return io.StringIO(text, newline="")
+
+
+def newest_day(texts: Iterable[str]) -> date | None:
+    """The latest of the ISO days that start these texts (`2026-03-06`, `2026-03-06T10:12Z`);
+    others are not dates and are passed over."""
+    days = []
+    for text in texts:
+        with suppress(ValueError):
+            days.append(date.fromisoformat(text.strip()[:10]))
+    return max(days, default=None)
 
 
 def check_columns(found: list[str], benchmark_given: bool) -> tuple[str, ...]:

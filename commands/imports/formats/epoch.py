@@ -12,6 +12,10 @@ Decisions (docs/data.md explains them to curators):
 - Accessibility: any "Open weights (...)" is open; API, hosted-only and unreleased are closed;
   blank stays unknown.
 - Rows without a score or a model name are skipped with the reason.
+- The file states no date of its own, and no row says when its score was computed: every
+  score is reported on the newest date the file states (its newest `Release date`; the file
+  was published no earlier), not on the day it is imported. A later file that repeats a
+  score keeps the score's first date.
 - Every score credits Epoch AI (CC BY 4.0) and names the model version it came from.
 """
 
@@ -22,9 +26,17 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from commands.core.countries import country_code
-from commands.imports.formats.base import BenchmarkSpec, Parsed, RawRow, Skipped, csv_stream
+from commands.imports.formats.base import (
+    BenchmarkSpec,
+    Parsed,
+    RawRow,
+    Skipped,
+    csv_stream,
+    newest_day,
+)
 from storage.names import normalize
 
 NAME = "epoch"
@@ -95,7 +107,9 @@ def _name(cells: dict[str, str]) -> str:
     return re.sub(r"\s+", " ", cells.get("Model name", "")).strip()
 
 
-def _group_rows(name: str, versions: list[_Version], benchmark: str) -> Iterator[RawRow]:
+def _group_rows(
+    name: str, versions: list[_Version], benchmark: str, stated: date | None
+) -> Iterator[RawRow]:
     """The versions of one model as generic rows, the best version last (it becomes current)."""
     best = max(versions, key=lambda v: v.value)  # first listed wins a tie
     tops = [v for v in versions if v.value == best.value]  # a later, better version's date
@@ -116,9 +130,8 @@ def _group_rows(name: str, versions: list[_Version], benchmark: str) -> Iterator
     }
     for version in [v for v in versions if v is not best] + [best]:
         source = f"{CREDIT}; model version {version.cells.get('Model version', '').strip()}"
-        yield RawRow(
-            version.number, version.line, {**shared, "score": repr(version.value), "source": source}
-        )
+        values = {**shared, "score": repr(version.value), "source": source}
+        yield RawRow(version.number, version.line, values, reported=stated)
 
 
 def read(text: str, benchmark: str | None) -> Parsed:
@@ -128,9 +141,11 @@ def read(text: str, benchmark: str | None) -> Parsed:
     reader = csv.DictReader(csv_stream(text))
     groups: dict[str, tuple[str, list[_Version]]] = {}
     skipped = Skipped()
+    released: set[str] = set()  # the file's dates: the newest is the file's own
     line = 2
     for number, cells in enumerate(reader, 1):
         clean = {k: (v or "") for k, v in cells.items() if k}
+        released.add(clean.get("Release date", ""))
         clean.setdefault("Model accessibility", "")
         reason = _skip_reason(clean)
         if reason:
@@ -142,7 +157,10 @@ def read(text: str, benchmark: str | None) -> Parsed:
             key = normalize(name)
             groups.setdefault(key, (name, []))[1].append(_Version(number, line, clean, value))
         line = reader.line_num + 1
+    stated = newest_day(released)
     rows = [
-        row for name, versions in groups.values() for row in _group_rows(name, versions, benchmark)
+        row
+        for name, versions in groups.values()
+        for row in _group_rows(name, versions, benchmark, stated)
     ]
     return Parsed(NAME, iter(rows), len(rows), (benchmark_spec(benchmark),), skipped)

@@ -7,6 +7,8 @@ model's best version is its score, in percent (0-100); versions group under `Mod
 the file has it, else under the version without its effort and date suffixes
 (`gpt-5.4-2026-03-05_xhigh` -> `gpt-5.4`). Rows without a score, an organization or one known
 country are left out with the reason, as in the ECI file. Every score credits Epoch AI.
+A score is reported on the day its run started (`Started at`); a file without that column
+dates its rows as the ECI file does, by its newest date.
 """
 
 from __future__ import annotations
@@ -16,11 +18,19 @@ import re
 
 from commands.core.countries import country_code
 from commands.core.errors import UserError
-from commands.imports.formats.base import BenchmarkSpec, Parsed, RawRow, Skipped, csv_stream
+from commands.imports.formats.base import (
+    BenchmarkSpec,
+    Parsed,
+    RawRow,
+    Skipped,
+    csv_stream,
+    newest_day,
+)
 from commands.imports.formats.epoch import score, weights
 
 NAME = "epoch_hub"
 SCORE_COLUMNS = ("Best score (across scorers)", "mean_score")
+STARTED = "Started at"  # when the run was made: the score's report day
 VERSION_TAIL = re.compile(r"(_[A-Za-z0-9]+)$|(-\d{4}-\d{2}-\d{2})$|(-\d{8})$")
 
 
@@ -78,9 +88,11 @@ def read(text: str, benchmark: str | None) -> Parsed:
     reader = csv.DictReader(csv_stream(text))
     best: dict[str, tuple[float, int, int, dict[str, str]]] = {}
     skipped = Skipped()
+    dates: set[str] = set()
     line = 2
     for number, cells in enumerate(reader, 1):
         row = {k: (v or "") for k, v in cells.items() if k}
+        dates.update((row.get("Release date", ""), row.get(STARTED, "")))
         reason = _skip_reason(row)
         if reason:
             skipped.add(number, line, reason)
@@ -91,6 +103,7 @@ def read(text: str, benchmark: str | None) -> Parsed:
                 best[name] = (value, number, line, row)
         line = reader.line_num + 1
     cite = credit(benchmark)
+    newest = newest_day(dates)
     rows = [
         RawRow(
             number,
@@ -106,6 +119,7 @@ def read(text: str, benchmark: str | None) -> Parsed:
                 "weights": weights(row.get("Model accessibility") or ""),
                 "model_source": cite,
             },
+            reported=newest_day([row.get(STARTED, "")]) or newest,
         )
         for name, (value, number, at, row) in best.items()
     ]
