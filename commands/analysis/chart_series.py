@@ -19,8 +19,9 @@ from commands.analysis.frontier import (
     best_by_country,
     frontier,
     lag,
+    months,
 )
-from commands.analysis.phrases import score
+from commands.analysis.phrases import lag_span, precision_note, score
 
 RIVALS = ("US", "CN")  # the race the bot is about: always shown first when present
 MAX_COUNTRIES = 6  # more lines than this stop being readable on a phone
@@ -196,17 +197,53 @@ def chart_series(
     )
 
 
+def _tied(gap: Gap) -> tuple[Entry, Entry] | None:
+    """The two sides of a tie, US before CN as /race names them; None when one leads."""
+    if gap.leader.value != gap.trailer.value:
+        return None
+    order = {c: i for i, c in enumerate(RIVALS)}
+    first, second = sorted(
+        (gap.leader, gap.trailer), key=lambda e: (order.get(e.country, 9), e.country)
+    )
+    return first, second
+
+
+def _how_far(how: Lag, trail: str, lead: str, short: bool) -> str:
+    """How far the trailing country is, as /race says it: `CN is 2.7 months behind`, or a
+    range naming its precision when a release date is known only to the month or quarter."""
+    assert how.least is not None and how.most is not None
+    low, high = sorted((abs(how.least), abs(how.most)))
+    if short:
+        coarse = "" if how.exact else f" ({how.precision})"
+        span = f"{months(low)}" if how.exact else f"{months(low)}-{months(high)}"
+        if how.least < 0 <= how.most:
+            return f"{trail} {months(-how.least)} ahead to {months(how.most)} months behind{coarse}"
+        if how.status is LagStatus.BEHIND:
+            return f"{trail} {span} months behind{coarse}"
+        return f"{trail} got there {span} months earlier{coarse}"
+    note = precision_note(how).removesuffix("; ")
+    note = f" ({note})" if note else ""
+    if how.least < 0 <= how.most:
+        return (
+            f"{trail} is between {months(-how.least)} months ahead of and "
+            f"{months(how.most)} months behind {lead}{note}"
+        )
+    if how.status is LagStatus.BEHIND:
+        return f"{trail} is {lag_span(how)} behind{note}"
+    return f"{trail}'s best came out {lag_span(how)} before {lead} matched it{note}"
+
+
 def gap_headline(gap: Gap | None, unit: str = "points") -> str:
     """The short form of `describe_gap` that fits one line on the chart."""
     if gap is None:
         return "Only one country has scores here."
+    if tie := _tied(gap):
+        return f"{tie[0].country} and {tie[1].country} tie at {score(tie[0].value)}"
     lead, trail = gap.leader, gap.trailer
     text = f"{lead.country} leads by {score(gap.points)} {unit}: {lead.model} vs {trail.model}"
     how = gap.lag
-    if how.status is LagStatus.BEHIND and how.months is not None:
-        return f"{text}; {trail.country} {how.months:.1f} months behind"
-    if how.status is LagStatus.AHEAD and how.months is not None:
-        return f"{text}; {trail.country} got there {how.months:.1f} months earlier"
+    if how.status in (LagStatus.BEHIND, LagStatus.AHEAD) and how.least is not None:
+        return f"{text}; {_how_far(how, trail.country, lead.country, short=True)}"
     if how.status is LagStatus.UNKNOWN:
         return f"{text}; lag unknown (undated release)"
     return text
@@ -216,19 +253,17 @@ def describe_gap(gap: Gap | None, unit: str = "points") -> str:
     """One sentence for the chart and the reply: who leads, by how much, how far behind."""
     if gap is None:
         return "Only one country has scores here: no gap to show."
+    if tie := _tied(gap):
+        a, b = tie
+        return f"{a.country} and {b.country} tie at {score(a.value)} ({a.model}, {b.model})."
     lead, trail = gap.leader, gap.trailer
     text = (
         f"{lead.country} leads: {lead.model} {score(lead.value)} vs {trail.model} "
         f"{score(trail.value)} ({score(gap.points)} {unit})"
     )
     how = gap.lag
-    if how.status is LagStatus.BEHIND and how.months is not None:
-        return f"{text}; {trail.country} is {how.months:.1f} months behind."
-    if how.status is LagStatus.AHEAD and how.months is not None:
-        return (
-            f"{text}; {trail.country}'s best came out {how.months:.1f} months before "
-            f"{lead.country} matched it."
-        )
+    if how.status in (LagStatus.BEHIND, LagStatus.AHEAD) and how.least is not None:
+        return f"{text}; {_how_far(how, trail.country, lead.country, short=False)}."
     if how.status is LagStatus.UNKNOWN:
         return f"{text}; lag unknown (release date of {', '.join(how.undated)} unknown)."
     return f"{text}."

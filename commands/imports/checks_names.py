@@ -34,8 +34,7 @@ class Lookalikes:
                 "benchmark": [row.name for row in self.snap.benchmarks.values()],
             }
             self.known = {
-                kind: {skeleton(name): name for name in set(known)}
-                for kind, known in names.items()
+                kind: {skeleton(name): name for name in set(known)} for kind, known in names.items()
             }
         return self.known
 

@@ -9,6 +9,7 @@ from commands.analysis import phrases
 from commands.analysis.chart_png import render_png  # matplotlib itself loads on first render
 from commands.analysis.chart_series import ChartSeries, chart_series, describe_gap
 from commands.analysis.frontier import Entry
+from commands.analysis.standings import benchmark_entries
 from commands.core.errors import UserError
 from commands.core.lookup import resolve_benchmark
 from commands.core.options import parse_country
@@ -18,7 +19,6 @@ from commands.feeds.credit import LICENSED, credit_lines
 from storage.engine.db import Database
 from storage.listings import provenance
 from storage.rows import BenchmarkRow
-from storage.scores import standings
 
 
 def parse_countries(text: str) -> tuple[str, ...]:
@@ -56,10 +56,10 @@ def credit(sources: list[str]) -> str:
 
 
 async def race_entries(db: Database, benchmark: BenchmarkRow) -> list[Entry]:
-    """Every model's current score on the benchmark, as the race analysis wants it."""
+    """The entries /race reads (`standings.benchmark_entries`): one tie order, and the
+    release dates' precision, so the captions give the same ranges /race does."""
     async with db.read() as conn:
-        rows = await standings(conn, benchmark.id, higher_is_better=benchmark.higher_is_better)
-    return [Entry(r.model, r.country, r.released, r.value, r.weights == "open") for r in rows]
+        return await benchmark_entries(conn, benchmark)
 
 
 @REGISTRY.command(
