@@ -47,7 +47,7 @@ SURROGATES = json.dumps(
     {"rows": [ROW | {field: "x\ud800"} for field in ("model", "source", "organization")]}
 ).encode()
 # Discord sends typed options, not a line
-DISCORD = [
+DISCORD: list[tuple[str, dict[str, Any], str]] = [
     (
         "admin score add",
         {
