@@ -11,6 +11,7 @@ from sqlalchemy import Connection, create_engine, select, text
 from commands.core.caller import CONSOLE_CALLER
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
+from commands.feeds.bundle import load_epoch
 from storage.engine import schema
 from storage.engine.db import Database
 from storage.engine.setup import alembic_config, at_head, migrate
@@ -74,3 +75,36 @@ async def check_the_migration(db: Database) -> None:
     withdrawn = {name for name, value in before.items() if value == "withdrawn"}
     assert withdrawn and all(after[name] == "withdrawn" for name in withdrawn)
     assert {n for n, v in after.items() if v == "available"} == {"Opus-4.8", "GPT-5.5"}
+
+
+async def test_the_bundled_epoch_scores_take_the_files_date(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0007")
+    engine.dispose()
+    db = Database(url)
+    try:
+        await load_seed(db, NOW)
+        await load_epoch(db, NOW)
+        async with db.engine.begin() as conn:  # what the seed's import wrote before: its day
+            await conn.execute(
+                text("UPDATE scores SET reported_on = '2026-11-23' WHERE added_by = 'seed'")
+            )
+        curated = (
+            '/admin score add "Kimi K2.5" ECI 140 date:2026-11-01 '
+            'source:"Epoch AI, Epoch Capabilities Index (CC BY 4.0), epoch.ai; model version k"'
+        )
+        reply = await Dispatcher(db, FixedClock(NOW)).run_line(curated, CONSOLE_CALLER)
+        assert not reply.is_error, reply.body
+        await migrate(db)
+        s = schema.scores
+        async with db.read() as conn:
+            rows = (await conn.execute(select(s.c.source, s.c.added_by, s.c.reported_on))).all()
+        epoch = [(by, str(day)) for source, by, day in rows if source.startswith("Epoch AI")]
+        assert ("seed", "2026-03-06") in epoch and ("console:console", "2026-11-01") in epoch
+        assert {day for by, day in epoch if by == "seed"} == {"2026-03-06"}
+        articles = {str(day) for source, by, day in rows if not source.startswith("Epoch AI")}
+        assert "2026-11-23" in articles  # the articles' scores keep their own dates
+    finally:
+        await db.close()

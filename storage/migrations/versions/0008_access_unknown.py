@@ -1,4 +1,5 @@
-"""models.access 'unknown' where no source said 'available' (issue 15)
+"""models.access 'unknown' where no source said 'available'; the bundled Epoch scores dated
+by their file (issue 15: nothing the sources don't say)
 
 Until 2026-12-02 every model was written 'available' by default: the bundled seed, imports
 and /admin model add alike, with no source saying so. A model keeps 'available' only when
@@ -6,12 +7,18 @@ the audit trail shows someone stating it: an `/admin access` (an update that mad
 'available' or gave it a new note) or an approved feed proposal (the feed listed it as
 served), neither undone. Curator-entered values are never touched.
 
+The bundled Epoch ECI file, imported by the seed, was dated the day it was imported; its
+scores now take the file's own date (2026-03-06, its newest date: see
+commands/imports/formats/epoch.py), as a new database's do. Scores imported by anyone else
+keep their dates: which file they came from is not known here.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-02 11:00:00
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +37,14 @@ audit = sa.table(
     sa.column("undone_by", sa.Integer),
 )
 models = sa.table("models", sa.column("id", sa.Integer), sa.column("access", sa.String))
+scores = sa.table(
+    "scores",
+    sa.column("source", sa.Text),
+    sa.column("added_by", sa.String),
+    sa.column("reported_on", sa.Date),
+)
+BUNDLED_ECI = "Epoch AI, Epoch Capabilities Index (CC BY 4.0), epoch.ai; model version %"
+BUNDLED_ECI_DAY = date(2026, 3, 6)  # the newest date the bundled file states
 
 
 def _stated(action: str, change: Any) -> int | None:
@@ -72,6 +87,11 @@ def upgrade() -> None:
     for start in range(0, len(unsaid), 500):
         chunk = unsaid[start : start + 500]
         bind.execute(sa.update(models).where(models.c.id.in_(chunk)).values(access="unknown"))
+    bind.execute(
+        sa.update(scores)
+        .where(scores.c.added_by == "seed", scores.c.source.like(BUNDLED_ECI))
+        .values(reported_on=BUNDLED_ECI_DAY)
+    )
 
 
 def downgrade() -> None:
