@@ -1,4 +1,4 @@
-"""Migration 0009: a database from before 'unknown' access keeps 'available' only where
+"""Migration 0010: a database from before 'unknown' access keeps 'available' only where
 someone said it (issue 15: nothing the sources don't say)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ async def test_unsaid_available_becomes_unknown_and_curators_words_stay(tmp_path
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0008")
+        command.upgrade(alembic_config(conn), "0009")
     engine.dispose()
     db = Database(url)
     try:
@@ -41,7 +41,7 @@ async def test_unsaid_available_becomes_unknown_and_curators_words_stay(tmp_path
 
 async def test_the_migration_on_postgresql(postgres: Database) -> None:
     def back(conn: Connection) -> None:
-        command.downgrade(alembic_config(conn), "0008")
+        command.downgrade(alembic_config(conn), "0009")
 
     async with postgres.engine.begin() as conn:
         await conn.run_sync(back)
@@ -49,7 +49,7 @@ async def test_the_migration_on_postgresql(postgres: Database) -> None:
 
 
 async def check_the_migration(db: Database) -> None:
-    """On a seeded database at 0008: what the seed wrote before, curators' words, migrate."""
+    """On a seeded database at 0009: what the seed wrote before, curators' words, migrate."""
     async with db.engine.begin() as conn:  # the seed wrote 'available' unsaid
         await conn.execute(text("UPDATE models SET access = 'available' WHERE access = 'unknown'"))
     ask = Dispatcher(db, FixedClock(NOW))
@@ -81,7 +81,7 @@ async def test_the_bundled_epoch_scores_take_the_files_date(tmp_path: Path) -> N
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0008")
+        command.upgrade(alembic_config(conn), "0009")
     engine.dispose()
     db = Database(url)
     try:

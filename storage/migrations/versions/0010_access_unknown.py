@@ -12,8 +12,8 @@ scores now take the file's own date (2026-03-06, its newest date: see
 commands/imports/formats/epoch.py), as a new database's do. Scores imported by anyone else
 keep their dates: which file they came from is not known here.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 11:00:00
 """
 
@@ -24,8 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
