@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.support.database import snapshot
-from tests.support.fakes.feeds import FakeFeeds, hf_entry, sample
+from tests.support.fakes.feeds import FakeFeeds, epoch_zip, hf_entry, sample
 from tests.support.feeds_world import Feeds
 
 HF = "/api/models"
@@ -71,9 +71,17 @@ def many_swebench(count: int) -> bytes:
     return json.dumps(board).encode()
 
 
+def many_openrouter(count: int) -> bytes:
+    listed = json.loads(sample("openrouter_models.json"))
+    entry = listed["data"][0]
+    models = [{**entry, "id": f"deepseek/m-{i}", "name": f"DeepSeek: M {i}"} for i in range(count)]
+    return json.dumps({"data": models}).encode()
+
+
 # kind -> (its path on the fake, its recorded sample, a body listing N items)
 BAD_KINDS: dict[str, tuple[str, str, Callable[[int], bytes]]] = {
     "huggingface": (HF, "huggingface_deepseek-ai.json", many_hf),
+    "openrouter": ("/api/v1/models", "openrouter_models.json", many_openrouter),
     "swebench": (LB, "swebench_leaderboards.json", many_swebench),
 }
 Play = Callable[[FakeFeeds, str, bytes, Callable[[int], bytes]], None]
@@ -143,6 +151,103 @@ async def test_a_bad_source_marks_the_feed_failing_and_writes_nothing(
     table = listing.splitlines()[2:]  # after the title and the (wrapping) sentence
     assert max(len(line) for line in table if line != error) <= 56, listing  # fits a phone
     assert "Nothing to review." in (await feeds.ask("/admin review")).plain_text()
+
+
+def many_rss(count: int) -> bytes:
+    items = "".join(
+        f"<item><title>Release {i}</title><link>https://openai.com/index/r-{i}</link>"
+        f"<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item>"
+        for i in range(count)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>{items}'.encode()
+        + (b"</channel></rss>")
+    )
+
+
+RSS, RSS_TYPE = "/news.rss", "application/rss+xml"
+ZIP, ZIP_TYPE = "/data/benchmark_data.zip", "application/zip"
+HTML = b"<!DOCTYPE html><html><body>Sorry, we moved</body></html>"
+# the feeds that are not JSON: kind -> (its URL path, where the fake serves it, the body,
+# its content type, what HTML instead of the file is called, what a truncated body is called)
+OTHER_KINDS: dict[str, tuple[str, str, bytes, str, str, str]] = {
+    "rss": (
+        RSS,
+        RSS,
+        sample("openai_news.rss"),
+        RSS_TYPE,
+        "not an RSS or Atom feed",
+        "malformed or truncated XML",
+    ),
+    "epoch": (
+        f"{ZIP}#gpqa_diamond.csv",
+        ZIP,
+        epoch_zip("gpqa_diamond.csv"),
+        ZIP_TYPE,
+        "not an Epoch AI benchmark file",
+        "a damaged or truncated zip archive",
+    ),
+}
+OtherPlay = Callable[[FakeFeeds, str, bytes, str], None]
+OTHER_SOURCES: dict[str, tuple[OtherPlay, int]] = {  # the case, which reason (index above)
+    "html instead of the file": (lambda fake, at, _, kind: fake.serve_plain(at, HTML, kind), 4),
+    "truncated": (
+        lambda fake, at, body, kind: fake.serve_plain(at, body[: len(body) // 2], kind),
+        5,
+    ),
+    "a body cut off mid-way": (lambda fake, at, body, kind: fake.cut(at, body, kind), 0),
+    "a 50 MB body": (
+        lambda fake, at, _, kind: fake.huge(at, BIG, declared=False, content_type=kind),
+        1,
+    ),
+    "a wrong content type": (lambda fake, at, body, _: fake.serve_plain(at, body, "image/png"), 2),
+    "a redirect to another host": (
+        lambda fake, at, _, __: fake.redirect(at, f"http://localhost:{fake.port}/elsewhere"),
+        3,
+    ),
+    "a timeout": (lambda fake, at, _, __: fake.stall(at, 3.0), 6),
+    "500s": (lambda fake, at, _, __: fake.fail(at, 500), 7),
+}
+COMMON_REASONS = (
+    "cannot reach 127.0.0.1",
+    "body over the 20.0 MB cap",
+    "got image/png",
+    "redirected to another host (localhost:",
+)
+
+
+@pytest.mark.parametrize("kind", list(OTHER_KINDS))
+@pytest.mark.parametrize("case", list(OTHER_SOURCES))
+async def test_a_bad_rss_or_epoch_source_marks_the_feed_failing_and_writes_nothing(
+    feeds: Feeds, case: str, kind: str
+) -> None:
+    url, at, body, content_type, html_reason, truncated_reason = OTHER_KINDS[kind]
+    play, which = OTHER_SOURCES[case]
+    reasons = (
+        *COMMON_REASONS,
+        html_reason,
+        truncated_reason,
+        "no answer within 0.5 s",
+        "HTTP 500 Internal Server Error",
+    )
+    await feeds.add("bad-feed", kind, url)
+    play(feeds.fake, at, body, content_type)
+    before = await snapshot(feeds.db)
+    [result] = await feeds.poll()
+    assert result.outcome == "failed" and reasons[which] in (result.error or ""), result
+    assert without_feeds(await snapshot(feeds.db)) == without_feeds(before)
+    assert reasons[which] in (await feeds.ask("/admin feed list")).plain_text()
+    assert "Nothing to review." in (await feeds.ask("/admin review")).plain_text()
+
+
+async def test_an_rss_feed_of_10000_items_is_refused_whole(feeds: Feeds) -> None:
+    feeds.fake.serve(RSS, many_rss(10_000), RSS_TYPE)
+    await feeds.add("flood", "rss", RSS)
+    before = await snapshot(feeds.db)
+    [result] = await feeds.poll()
+    assert result.outcome == "failed", result
+    assert "lists 10,000 items; at most 5,000 are read" in (result.error or "")
+    assert without_feeds(await snapshot(feeds.db)) == without_feeds(before)
 
 
 async def test_a_failing_feed_never_blocks_the_others_and_logs_once_a_streak(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from xml.sax import SAXParseException
 
 from commands.feeds.fetch import FeedError
 from commands.feeds.kinds.base import FeedItem, FeedKind, checked, register
@@ -31,9 +32,11 @@ def parse(body: bytes, url: str) -> list[FeedItem]:
     import feedparser  # loaded by the first poll, not by every `racewatch ask`
 
     feed = feedparser.parse(body)
+    problem = feed.get("bozo_exception")
     if not feed.get("version"):
-        problem = feed.get("bozo_exception")
         raise FeedError(f"not an RSS or Atom feed ({problem or 'no feed element'})")
+    if isinstance(problem, SAXParseException):  # feedparser reads on; half a feed is not news
+        raise FeedError(f"malformed or truncated XML ({problem})")
     items = []
     for entry in feed.entries:
         link = entry.get("link") or ""
