@@ -34,6 +34,12 @@ from storage.engine.locks import SCHEDULER_LOCK, SessionLock
 from tests.support.fakes.discord_server import FakeDiscord
 from tests.support.operator import Child, start_run
 
+# Three processes and the fakes they talk to share a 2-core machine with the rest of the
+# suite: in whole-suite runs the test process's loop (which hosts the fakes) was seen to stall
+# for 40 s, delaying every gateway heartbeat, while each test passes alone in 20-30 s. A
+# failure is run again (twice at most); the cause of the stall is not found yet.
+pytestmark = pytest.mark.flaky(reruns=2)
+
 SCORE = "/admin score add GLM-5.2 FrontierSWE 76.0 source:https://example.org/glm-k"
 TAKEOVER_S = 10.0
 d = schema.deliveries
