@@ -16,6 +16,7 @@ from commands.core.errors import UserError
 from commands.feeds.fetch import FeedError
 
 if TYPE_CHECKING:
+    from commands.imports.report import ImportReport
     from storage.engine.db import Database
 
 MAX_ITEMS = 5_000  # a source that lists more is not the source we know: refused
@@ -39,6 +40,15 @@ class Applied(NamedTuple):
 
     line: str
     rows: int
+
+
+def applied(report: ImportReport) -> Applied:
+    """A trusted feed's import as the feed worker reports it; a refused file fails the feed."""
+    if report.refused:
+        first = report.rejected[0] if report.rejected else None
+        raise FeedError(f"the import refused it: {first.reason if first else 'no valid row'}")
+    written = report.counts["added"] + report.counts["updated"]
+    return Applied(report.text().splitlines()[0], written)
 
 
 # (database, feed name, body, url, now) -> what the import did

@@ -19,7 +19,7 @@ from datetime import datetime
 from urllib.parse import urldefrag
 
 from commands.feeds.fetch import FeedError
-from commands.feeds.kinds.base import Applied, FeedItem, FeedKind, checked, register
+from commands.feeds.kinds.base import Applied, FeedItem, FeedKind, applied, checked, register
 from storage.engine.db import Database
 
 ARCHIVE = "https://epoch.ai/data/benchmark_data.zip"
@@ -103,11 +103,7 @@ async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -
     _, data = _member(body, url)
     bench = "ECI" if "ECI Score" in rows[0] else benchmark_of(stem)
     report = await import_bytes(db, name, data, benchmark=bench, actor=actor, now=now)
-    if report.refused:
-        first = report.rejected[0] if report.rejected else None
-        raise FeedError(f"the import refused it: {first.reason if first else 'no valid row'}")
-    written = report.counts["added"] + report.counts["updated"]
-    return Applied(report.text().splitlines()[0], written)
+    return applied(report)
 
 
 KIND = register(

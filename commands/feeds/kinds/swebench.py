@@ -27,6 +27,7 @@ from commands.feeds.kinds.base import (
     Applied,
     FeedItem,
     FeedKind,
+    applied,
     checked,
     iso_day,
     load_json,
@@ -173,11 +174,7 @@ async def apply(db: Database, feed: str, body: bytes, url: str, now: datetime) -
     report = await import_bytes(
         db, "swebench_bash_only.csv", data, skip_invalid=True, actor=f"feed:{feed}", now=now
     )
-    if report.refused:
-        first = report.rejected[0] if report.rejected else None
-        raise FeedError(f"the import refused it: {first.reason if first else 'no valid row'}")
-    written = report.counts["added"] + report.counts["updated"]
-    return Applied(report.text().splitlines()[0], written)
+    return applied(report)
 
 
 KIND = register(
