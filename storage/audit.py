@@ -9,10 +9,10 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import TABLES, Change, from_json, rows_changed
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.models import scores_follow
 
 a = schema.audit

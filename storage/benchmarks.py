@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import Query
 from storage.names import add_name, normalize
 from storage.rows import BenchmarkRow

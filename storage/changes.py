@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Date, Table, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 
 EventHook = Callable[["Change", int], Awaitable[None]]
 """Runs inside the transaction that appended events (with the first one's id). Storage calls

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.names import KINDS, normalize
 
 s, m, o, n = schema.scores, schema.models, schema.organizations, schema.names

@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import to_date
 
 m, o, b, s = schema.models, schema.organizations, schema.benchmarks, schema.scores

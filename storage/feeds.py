@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 
 f, items, p = schema.feeds, schema.feed_items, schema.proposals
 INSERT_CHUNK = 500  # item keys per INSERT: under every driver's parameter limit

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import to_date
 from storage.models import COLUMNS, model_row
 from storage.rows import BenchmarkRow, ModelRow, NewsRow

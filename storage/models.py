@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import Query, to_date
 from storage.names import add_name, normalize
 from storage.rows import ModelRow

@@ -7,11 +7,11 @@ import re
 import unicodedata
 
 from sqlalchemy import Table, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import Query
 
 KINDS: dict[str, Table] = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.rows import ModelRow, NewsRow
 
 n, m, o = schema.news, schema.models, schema.organizations

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 
 NOW = "extract(epoch FROM clock_timestamp())"
 

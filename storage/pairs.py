@@ -20,10 +20,10 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import Query, run_together, to_date
 from storage.models import COLUMNS as MODEL_COLUMNS
 from storage.models import model_row

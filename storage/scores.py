@@ -15,7 +15,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -23,6 +22,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from storage.bulk.staging import published
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import NO_LIMIT, Query, to_date
 from storage.figures import figure
 from storage.rows import ScoreRow, Standing

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.alerts.kinds import TOPIC_WORDING
 from commands.analysis.schedules import local_label
 from commands.analysis.standings import benchmark_entries, headline
 from commands.core.reply import Field, Reply
 from storage.benchmarks import all_benchmarks
+from storage.engine.aio import AsyncConnection
 from storage.events import EventRow, events_between
 from storage.names import normalize
 from storage.outbox.deliveries import Delivery

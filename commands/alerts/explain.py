@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.analysis.schedules import local_label, next_slot, schedule_of
+from storage.engine.aio import AsyncConnection
 from storage.events import EventRow
 from storage.outbox.deliveries import Delivery
 from storage.outbox.log import deliveries_of_event

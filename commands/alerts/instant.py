@@ -13,11 +13,10 @@ from collections import Counter, OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.alerts.digest import digest_reply
 from commands.alerts.kinds import KINDS, details, rank, title_of
 from commands.core.reply import Reply
+from storage.engine.aio import AsyncConnection
 from storage.events import EventRow, batch_pages, events_by_id
 from storage.outbox.deliveries import Delivery
 from storage.subscriptions import Subscription, mismatch

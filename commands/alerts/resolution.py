@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.alerts.kinds import KINDS
 from commands.analysis import phrases
 from commands.analysis.conditions import (
@@ -29,6 +27,7 @@ from commands.analysis.frontier import Entry
 from commands.core.lookup import resolve_benchmark, resolve_model
 from storage.benchmarks import find_benchmark
 from storage.changes import Change
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.events import get_event
 from storage.forecasts import list_forecasts, resolve_forecast

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.analysis import frontier as race
 from commands.analysis import phrases
 from commands.analysis.country_gap import lead_since
+from storage.engine.aio import AsyncConnection
 from storage.rows import BenchmarkRow, Standing
 from storage.scores import standings
 

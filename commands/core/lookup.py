@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.core.errors import UserError
 from storage import names
 from storage.benchmarks import find_benchmark, get_benchmark
+from storage.engine.aio import AsyncConnection
 from storage.models import find_model, get_model
 from storage.organizations import get_organization
 from storage.rows import BenchmarkRow, ModelRow, OrganizationRow

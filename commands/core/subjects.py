@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.core.errors import UserError
 from commands.core.lookup import closest
 from storage import names
+from storage.engine.aio import AsyncConnection
 from storage.models import find_model
 from storage.organizations import get_organization
 from storage.rows import ModelRow, OrganizationRow

@@ -17,12 +17,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.feeds.kinds.base import FeedItem
 from storage import names
 from storage.bulk.staging import published
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.feeds import (
     FeedRow,
     enrich_proposal,

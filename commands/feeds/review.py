@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.core.errors import UserError
 from storage import names
 from storage.changes import Change
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.feeds import ProposalRow, decide, get_proposal, pending_proposals
 from storage.models import add_model, edit_model, find_model, get_model

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.core.curation import leading_country
 from commands.core.errors import UserError
@@ -47,6 +46,7 @@ from storage.bulk.staging import (
 )
 from storage.bulk.writer import PlanWriter, Written, send_page
 from storage.changes import Change
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 
 PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would help

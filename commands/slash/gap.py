@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.analysis import frontier as race
 from commands.analysis import phrases
 from commands.analysis.sides import sides
@@ -14,6 +12,7 @@ from commands.core.lookup import resolve_benchmark, resolve_model
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
 from commands.core.reply import Reply, Table
 from storage.benchmarks import all_benchmarks
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.models import find_model
 from storage.names import normalize

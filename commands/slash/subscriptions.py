@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.alerts.channels import channel_key, describe, new_subscription, sample_alert
 from commands.alerts.explain import explain, last_delivery_line
 from commands.alerts.terms import describe_topics, parse_terms
@@ -21,6 +19,7 @@ from commands.core.lookup import resolve_benchmark, resolve_model, resolve_organ
 from commands.core.options import parse_country, parse_integer
 from commands.core.registry import REGISTRY, Option, OptionType, Permission, Request
 from commands.core.reply import Field, Reply
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.events import get_event, last_event_id
 from storage.outbox.log import latest_deliveries

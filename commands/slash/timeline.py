@@ -6,12 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.analysis import phrases
 from commands.core.registry import REGISTRY, Autocomplete, Option, Request
 from commands.core.reply import Reply
 from commands.core.subjects import Subject, resolve_subject
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.listings import access_changes, models_where, news_where
 from storage.rows import ModelRow, ScoreRow

@@ -13,10 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk.staging import published
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.query import Query, to_date
 from storage.names import normalize
 from storage.rows import BenchmarkRow, OrganizationRow

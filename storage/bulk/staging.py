@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Table, delete, func, insert, not_, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 
 st = schema.import_staging

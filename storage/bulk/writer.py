@@ -24,12 +24,12 @@ from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import JSON, Table, bindparam, func, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.benchmarks import BENCHMARK_COLUMNS
 from storage.bulk.plan import ImportPlan, NewModel, NewScore, Ref
 from storage.changes import Change, to_json
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.models import release_label
 
 PAGE = 5_000  # rows per executemany: bounded memory, few round trips

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.engine.aio import AsyncConnection
 
 SCHEDULER_LOCK = 0x52414345  # "RACE": the scheduler leader's lock
 PREPARE_LOCK = 0x52414346  # migrating and seeding a database: one process at a time

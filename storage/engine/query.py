@@ -13,7 +13,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Select
-from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.engine.aio import AsyncConnection
 
 NO_LIMIT = 2**31 - 1  # fits every SQL integer type
 

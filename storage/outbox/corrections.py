@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.events import events_by_id
 from storage.outbox.deliveries import d, insert_ignoring_duplicates
 from storage.outbox.wakeup import owed as wake

@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.events import EventRow, batch_pages, get_event
 from storage.outbox.wakeup import owed
 from storage.subscriptions import (

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.engine.aio import AsyncConnection
 from storage.events import events_between, last_event_id
 from storage.outbox.deliveries import d, insert_ignoring_duplicates
 from storage.outbox.wakeup import owed

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.engine.aio import AsyncConnection
 from storage.events import EventRow
 from storage.outbox.deliveries import Delivery, as_delivery, d
 

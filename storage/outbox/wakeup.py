@@ -16,8 +16,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.engine.locks import close_quietly, dedicated
 

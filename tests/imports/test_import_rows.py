@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.core.caller import CONSOLE_CALLER
 from commands.core.errors import UserError
@@ -22,6 +21,7 @@ from commands.imports import pipeline as importing
 from commands.imports.pipeline import import_bytes
 from storage.changes import Change
 from storage.engine import schema
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from tests.support.database import snapshot
 from tests.support.world import MEMBER, NOW, Ask

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import FixedClock
@@ -27,6 +26,7 @@ from commands.imports.pipeline import import_bytes
 from storage.bulk import staging, writer
 from storage.bulk.writer import Columns
 from storage.check import check
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.engine.setup import prepare
 from tests.support.world import NOW, Ask

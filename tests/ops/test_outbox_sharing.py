@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.workers.delivery import SHARED_LEASE, DeliveryWorker
 from commands.alerts import handlers
@@ -19,6 +18,7 @@ from commands.core.caller import CONSOLE_CALLER, Caller, Platform
 from commands.core.clock import Clock, FixedClock, SystemClock
 from commands.core.dispatch import Dispatcher
 from commands.core.reply import Reply
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.outbox import deliveries as outbox
 from storage.outbox import wakeup

@@ -19,8 +19,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from commands.feeds.fetch import FeedError
 from commands.feeds.kinds.base import (
     JSON_TYPES,
@@ -34,6 +32,7 @@ from commands.feeds.kinds.base import (
     register,
 )
 from storage import names
+from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
 from storage.models import get_model
 from storage.seed import watched_orgs
