@@ -7,7 +7,6 @@ trailing country is behind, with dated scores on both sides.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,8 @@ class CountryGap:
 
     @property
     def median(self) -> float | None:
+        import statistics  # with fractions and decimal: not for every command's start-up
+
         return round(statistics.median(self.behind), 1) if self.behind else None
 
 

@@ -6,7 +6,6 @@ shows a filled-in command; a value with spaces is quoted.
 
 from __future__ import annotations
 
-import difflib
 import re
 import shlex
 
@@ -43,6 +42,8 @@ def resolve(registry: Registry, words: list[str]) -> tuple[Command, list[str]]:
         path = candidate
         rest.pop(0)
     if not path:
+        import difflib  # for a mistyped command only: a hundredth of every start-up otherwise
+
         near = difflib.get_close_matches(rest[0].lower(), registry.roots(), n=1, cutoff=0.75)
         hint = f"Did you mean /{near[0]}?" if near else "Try /help for the list."
         raise UserError(f"There is no command /{rest[0]}. {hint}")

@@ -13,12 +13,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from commands.core.errors import UserError
-from commands.feeds.kinds import KINDS, kind_named
-from commands.feeds.kinds.epoch import ARCHIVE, ECI_FILE
-from commands.feeds.kinds.huggingface import models_url
-from commands.feeds.kinds.openrouter import URL as OPENROUTER
-from commands.feeds.kinds.swebench import BOARD as SWE_BOARD
-from commands.feeds.kinds.swebench import URL as SWE_BENCH
 from storage.changes import Change
 from storage.engine.db import Database
 from storage.feeds import add_feed, defaults_configured, get_feed, list_feeds
@@ -53,6 +47,13 @@ RSS = (
 def default_feeds() -> list[FeedSpec]:
     """Epoch's ECI and two hub files and SWE-bench's bash-only board (trusted), each watched
     Hugging Face organisation, OpenRouter's list and the news feeds (for review)."""
+    # the feed kinds (about 10 ms to import) load on a first start, not on every start
+    from commands.feeds.kinds.epoch import ARCHIVE, ECI_FILE
+    from commands.feeds.kinds.huggingface import models_url
+    from commands.feeds.kinds.openrouter import URL as OPENROUTER
+    from commands.feeds.kinds.swebench import BOARD as SWE_BOARD
+    from commands.feeds.kinds.swebench import URL as SWE_BENCH
+
     specs = [
         FeedSpec("epoch-eci", "epoch", f"{ARCHIVE}#{ECI_FILE}", "auto", DAY),
         FeedSpec("epoch-gpqa", "epoch", f"{ARCHIVE}#gpqa_diamond.csv", "auto", DAY),
@@ -90,6 +91,8 @@ def check_spec(name: str, kind: str, url: str, trust: str) -> FeedSpec:
         raise UserError(
             f"`{name}` is not a feed name: lowercase letters, digits, - and _ (at most 40)."
         )
+    from commands.feeds.kinds import kind_named
+
     found = kind_named(kind)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -129,6 +132,8 @@ async def install_defaults(db: Database, now: datetime, rng: random.Random | Non
         if await defaults_configured(conn, DEFAULTS_ACTION):
             return 0  # once per database: a feed a curator removed stays removed
         have = {feed.name for feed in await list_feeds(conn)}
+    from commands.feeds.kinds import KINDS
+
     wanted = [s for s in default_feeds() if s.name not in have and s.kind in KINDS]
     if not wanted:
         return 0

@@ -91,7 +91,7 @@ async def prepare(db: Database, now: datetime | None = None) -> bool:
         async with db.read() as conn:
             if await count_models(conn):
                 return False
-        from storage.seed import load_seed  # the dataset's reader, for a new database only
+        from storage.seed.load import load_seed  # the dataset's writer, for a new database only
 
         await load_seed(db, now)
         return True

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from storage.engine.db import Database
-from storage.seed import load_seed
+from storage.seed.load import load_seed
 from tests.support.database import snapshot
 from tests.support.processes import racewatch
 from tests.support.world import NOW

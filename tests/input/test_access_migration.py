@@ -15,7 +15,7 @@ from commands.feeds.bundle import load_epoch
 from storage.engine import schema
 from storage.engine.db import Database
 from storage.engine.setup import alembic_config, at_head, migrate
-from storage.seed import load_seed
+from storage.seed.load import load_seed
 from tests.support.world import NOW
 
 

@@ -19,6 +19,8 @@ ASK_NEVER |= {"pydantic", "pydantic_settings"}  # settings are read without them
 # A command loads its own module (the catalog imports it when asked), not the file import
 # pipeline (a feed poll's and a first start's work) nor what a write's event handlers need.
 ASK_NEVER_OURS = {"commands.imports", "commands.alerts.resolution", "storage.outbox.deliveries"}
+# Nor, once a database has its default feeds, the feed kinds (a first start configures them).
+ASK_NEVER_LATER = ASK_NEVER_OURS | {"commands.feeds.kinds"}
 # Core only: SQLAlchemy's ORM (which its asyncio extension imports for AsyncSession) is a
 # sixth of a start-up; storage.engine.aio is the async layer instead.
 ASK_NEVER_SQLALCHEMY = ("sqlalchemy.orm", "sqlalchemy.ext.asyncio")
@@ -97,6 +99,11 @@ def test_console_ask_loads_no_platform_chart_scheduler_or_migrations(
     assert {m for m in modules if m.startswith("commands.slash.")} == {"commands.slash.gap"}
     assert modules & ASK_NEVER_OURS == set()
     assert {m for m in modules if m.startswith(ASK_NEVER_SQLALCHEMY)} == set()
+    assert "commands.feeds.kinds" in modules  # this first ask configured the default feeds
+
+    later = modules_loaded(ASK, cwd=tmp_path, database=db_path)
+    assert later & ASK_NEVER_LATER == set()
+    assert {m for m in later if m.startswith(ASK_NEVER_SQLALCHEMY)} == set()
 
 
 def test_ask_on_a_new_database_migrates_it(tmp_path: Path) -> None:
