@@ -30,8 +30,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event
 
 from bot.config import Settings
 from bot.platforms.discord.frontend import DiscordFrontEnd
@@ -175,9 +178,15 @@ async def fan_out(
             batch=tuning.batch,
         )
         first = len(fake.requests)
-        started = time.perf_counter()
+        writes = count_writes(db)
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.wait_for(worker.drain(), timeout=max(120.0, n / 5))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(
+            f"per message: {writes[0] / n:.3f} write transactions "
+            f"({worker.recorder.writes / n:.3f} of them records of sends), "
+            f"{cpu * 1000 / n:.2f} ms CPU (this process: worker, client and fake server)"
+        )
         async with db.read() as conn:
             statuses = await count_by_status(conn)
         concurrent = await import_figures(child)
@@ -186,6 +195,17 @@ async def fan_out(
         await fake.close()
         await db.close()
     return report(fake, channels, first, elapsed, statuses) + concurrent
+
+
+def count_writes(db: Database) -> list[int]:
+    """A counter of the write transactions the worker's engine begins from now on."""
+    count = [0]
+
+    def on_begin(conn: Any) -> None:
+        count[0] += bool(conn.get_execution_options().get("write", False))
+
+    event.listen(db.engine.sync_engine, "begin", on_begin)
+    return count
 
 
 def report(

@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.exc import DBAPIError
-
 from bot import metrics
 from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
 from bot.workers.pacing import pacer_for
+from bot.workers.recording import SentRecorder
 from commands.alerts.instant import BatchReplies, delivery_reply
 from commands.core.clock import Clock, SystemClock
 from commands.core.reply import Reply
@@ -56,7 +57,6 @@ def lease_for(db: Database) -> timedelta:
 DEFAULT_PACE = 10.0
 """Sends per second through a sender that declares no `pace` of its own."""
 RECORD_SHARE = 0.5  # of the lease: how long recording a send may be retried
-RECORD_FIRST_WAIT, RECORD_MAX_WAIT = 0.05, 2.0  # seconds between those retries
 
 
 class Sender(Protocol):
@@ -150,8 +150,13 @@ class DeliveryWorker:
         rates = {p: getattr(s, "pace", DEFAULT_PACE) for p, s in self.senders.items()}
         rates.update(pace or {})
         self.pacers = {p: pacer_for(db, s, rates[p], self.name) for p, s in self.senders.items()}
+        self.recorder = SentRecorder(db, self.name, self.clock)
         self._slots = asyncio.Semaphore(concurrency)
-        self._in_flight: set[int] = set()
+        self._in_flight: set[int] = set()  # claimed and not settled: queued, sending, recording
+        self._lanes: dict[int, deque[tuple[Delivery, Subscription]]] = {}  # by subscription
+        self._lane_tasks: set[asyncio.Task[None]] = set()
+        self._unsent = 0  # claimed rows whose send has not ended yet
+        self._more = False  # the last claim was a full batch
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -169,22 +174,25 @@ class DeliveryWorker:
             self._heartbeat = asyncio.create_task(self.heartbeat(), name="delivery-heartbeat")
 
     async def stop(self, grace: float = 0.0) -> None:
-        """Claim nothing more, let sends under way finish (up to `grace` seconds), then hand
-        back every row still claimed: nothing lost, nothing sent twice."""
+        """Claim nothing more, let sends under way finish (up to `grace` seconds), record
+        what went out, then hand back every row still claimed: nothing lost, nothing sent
+        twice (a row handed back before its record would be claimed and posted again)."""
         self._stopping = True
         self._wake.set()
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._heartbeat
         if self._task is not None:
             if grace > 0:
                 await asyncio.wait({self._task}, timeout=grace)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self._end_lanes(cancel=True)
+        await self.recorder.flush()
+        if self._heartbeat is not None:  # renewed the leases of the rows being recorded
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
         async with self.db.write(ACTOR, "release", self.clock.now()) as change:
-            await outbox.release(change.conn, self.name)
+            await outbox.release(change.conn, self.name, keep=self.recorder.given_up)
 
     async def run(self, settle: float = 0.0) -> None:
         await asyncio.sleep(settle)
@@ -192,16 +200,7 @@ class DeliveryWorker:
             await self.recover()
         except Exception:  # their rows then wait for their lease to run out
             log.exception("delivery: could not take back the rows of stopped workers")
-        while not self._stopping:
-            self._wake.clear()  # before the claim: a wake-up during the round is kept
-            try:
-                done = await self.run_once()
-            except Exception:
-                log.exception("delivery: a round failed; trying again")
-                done = 0
-            if not done:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll)
+        await self._pump(until_idle=False)
 
     async def heartbeat(self) -> None:
         """Renew the leases of the rows this worker holds every fifth of a lease, so that
@@ -236,7 +235,54 @@ class DeliveryWorker:
         return dead
 
     async def run_once(self) -> int:
-        """Claim one batch of due rows and deliver them; returns how many were claimed."""
+        """Claim one batch of due rows, deliver and record them; returns how many were claimed."""
+        claimed = await self._claim()
+        await self._end_lanes(cancel=False)
+        await self.recorder.flush()
+        return claimed
+
+    async def drain(self) -> None:
+        """Deliver until nothing is owed, retries included (wrap it in `asyncio.timeout`)."""
+        await self._pump(until_idle=True)
+
+    async def _pump(self, until_idle: bool) -> None:
+        """Keep the lanes fed: the next batch is claimed while half of the last is still to
+        be sent, so a claim waiting for the write lock (a long import) stalls no send."""
+        try:
+            while not self._stopping:
+                self._wake.clear()  # before the claim: a wake-up during the round is kept
+                if self._unsent <= self.batch // 2:
+                    try:
+                        if await self._claim() and self._more:
+                            continue  # a full batch: more may be due
+                    except Exception:
+                        log.exception("delivery: a round failed; trying again")
+                    if until_idle and not self._unsent:
+                        pause = await self._next_due()
+                        if pause is None:
+                            return
+                        await asyncio.sleep(pause)
+                        continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+            await self._end_lanes(cancel=False)  # stopping: the sends under way finish
+        finally:
+            await self._end_lanes(cancel=True)
+
+    async def _next_due(self) -> float | None:
+        """Seconds until a row owed can be tried again (None: nothing is owed)."""
+        await self.recorder.flush()  # a sent row is owed until it is recorded
+        async with self.db.read() as conn:
+            waits = await outbox.outstanding(conn, list(self.senders))
+        if not waits:
+            return None
+        now = self.clock.now()
+        later = [(w - now).total_seconds() for w in waits if w is not None]
+        pause = min(later) if later and len(later) == len(waits) else 0.0
+        return min(max(pause, 0.01), self.poll)
+
+    async def _claim(self) -> int:
+        """Claim a batch of due rows into their channels' lanes; returns how many are new."""
         if not self.senders:
             return 0
         now = self.clock.now()
@@ -249,46 +295,63 @@ class DeliveryWorker:
                 lease_until=now + self.lease,
                 limit=self.batch,
             )
+        self._more = len(claimed) >= self.batch
         fresh = [(x, s) for x, s in claimed if x.id not in self._in_flight]
-        by_channel: dict[int, list[tuple[Delivery, Subscription]]] = {}
-        for item in fresh:
-            by_channel.setdefault(item[1].id, []).append(item)
-        await asyncio.gather(*(self._channel(items) for items in by_channel.values()))
+        for delivery, sub in fresh:
+            self._in_flight.add(delivery.id)
+            self._unsent += 1
+            if sub.id in self._lanes:
+                self._lanes[sub.id].append((delivery, sub))
+                continue
+            self._lanes[sub.id] = deque([(delivery, sub)])
+            task = asyncio.create_task(self._lane(sub.id), name=f"delivery-{sub.id}")
+            self._lane_tasks.add(task)
+            task.add_done_callback(self._lane_tasks.discard)
         return len(fresh)
 
-    async def drain(self) -> None:
-        """Deliver until nothing is owed, retries included (wrap it in `asyncio.timeout`)."""
-        while True:
-            if await self.run_once():
-                continue
-            async with self.db.read() as conn:
-                waits = await outbox.outstanding(conn, list(self.senders))
-            if not waits:
-                return
-            now = self.clock.now()
-            later = [(w - now).total_seconds() for w in waits if w is not None]
-            pause = min(later) if later and len(later) == len(waits) else 0.0
-            await asyncio.sleep(min(max(pause, 0.01), self.poll))
+    async def _end_lanes(self, *, cancel: bool) -> None:
+        """Wait for every lane to end (`cancel`: cut them short first)."""
+        while self._lane_tasks:
+            tasks = set(self._lane_tasks)
+            for task in tasks if cancel else ():
+                task.cancel()
+            await asyncio.wait(tasks)
 
-    async def _channel(self, items: list[tuple[Delivery, Subscription]]) -> None:
-        """One channel's rows in order, one at a time."""
-        for delivery, sub in items:
-            self._in_flight.add(delivery.id)
-            try:
-                async with self._slots:
-                    if self._stopping:
-                        return  # the row stays claimed until `stop` hands it back
-                    paused = await self._deliver(delivery, sub)
-            except Exception:
-                log.exception("delivery #%s to %s failed unexpectedly", delivery.id, sub.channel_id)
-                paused = False
-            finally:
-                self._in_flight.discard(delivery.id)
-            if paused:
-                return  # the channel's other rows were held as paused
+    async def _lane(self, sub_id: int) -> None:
+        """One channel's rows in order, one at a time (later claims join the queue)."""
+        lane = self._lanes[sub_id]
+        try:
+            while lane and not self._stopping:  # else the rows stay claimed until `stop`
+                delivery, sub = lane.popleft()
+                outcome = "settled"
+                try:
+                    async with self._slots:
+                        if not self._stopping:
+                            outcome = await self._deliver(delivery, sub)
+                except Exception:
+                    log.exception(
+                        "delivery #%s to %s failed unexpectedly", delivery.id, sub.channel_id
+                    )
+                finally:
+                    if outcome != "recording":
+                        self._in_flight.discard(delivery.id)
+                    self._ended(1)
+                if outcome == "paused":  # the channel's other rows were held as paused
+                    self._in_flight.difference_update(x.id for x, _ in lane)
+                    break
+        finally:
+            self._ended(len(lane))
+            del self._lanes[sub_id]
 
-    async def _deliver(self, delivery: Delivery, sub: Subscription) -> bool:
-        """Send one row; True when its subscription had to be paused."""
+    def _ended(self, rows: int) -> None:
+        """Rows whose send ended: the pump claims again when half a batch is left."""
+        before, self._unsent = self._unsent, self._unsent - rows
+        if rows and (before > self.batch // 2 >= self._unsent or not self._unsent):
+            self._wake.set()
+
+    async def _deliver(self, delivery: Delivery, sub: Subscription) -> str:
+        """Send one row: "recording" once it is out (the recorder marks it), "paused" when
+        its subscription had to be paused, else "settled"."""
         sender = self.senders[sub.platform]
         started = asyncio.get_running_loop().time()
         async with self.db.read() as conn:
@@ -296,47 +359,40 @@ class DeliveryWorker:
         if reply is None:
             async with self.db.write(ACTOR, "skip", self.clock.now()) as change:
                 await outbox.mark_skipped(change.conn, delivery.id, self.name, "filters changed")
-            return False
+            return "settled"
         try:
             async with self.pacers[sub.platform].slot():
                 ref = await sender.send(
                     sub.channel_id, reply, nonce=nonce_of(delivery), since=unsure_since(delivery)
                 )
         except Exception as error:  # every front end error is judged; none may stop the worker
-            return await self._failed(delivery, sub, judge(error))
-        await self._record_sent(delivery, ref, started)
-        _log_delivery(delivery, sub, "sent", started)
-        return False
-
-    async def _record_sent(self, delivery: Delivery, ref: str, started: float) -> None:
-        """The message is out: record it even while the database refuses for a while (a long
-        import holds SQLite's write lock), retried with backoff for at most `RECORD_SHARE` of
-        the lease from when the send began (each try may also wait SQLite's busy timeout,
-        10 s), so the row stays ours and no other sender takes it and posts it again."""
-        loop = asyncio.get_running_loop()
+            return "paused" if await self._failed(delivery, sub, judge(error)) else "settled"
+        # recorded even while the database refuses for a while (a long import holds SQLite's
+        # write lock): retried for at most `RECORD_SHARE` of the lease from when the send
+        # began, so the row stays ours and no other sender takes it and posts it again
         deadline = started + self.lease.total_seconds() * RECORD_SHARE
-        wait = RECORD_FIRST_WAIT
-        while True:
-            try:
-                async with self.db.write(ACTOR, "sent", self.clock.now()) as change:
-                    if not await outbox.mark_sent(
-                        change.conn, delivery.id, self.name, self.clock.now(), ref
-                    ):
-                        log.warning(
-                            "delivery #%s: sent after its lease was taken over", delivery.id
-                        )
-                return
-            except DBAPIError as error:
-                if loop.time() + wait > deadline:
-                    raise
-                log.warning(
-                    "delivery #%s was sent but recording it failed (%s): again in %.2f s",
-                    delivery.id,
-                    error.orig,
-                    wait,
-                )
-                await asyncio.sleep(wait)
-                wait = min(wait * 2, RECORD_MAX_WAIT)
+        recorded = self.recorder.record(delivery.id, ref, deadline)
+        recorded.add_done_callback(functools.partial(self._recorded, delivery, sub, started))
+        return "recording"
+
+    def _recorded(
+        self, delivery: Delivery, sub: Subscription, started: float, done: asyncio.Future[bool]
+    ) -> None:
+        """The recorder is done with a sent row: it leaves the worker's hands."""
+        self._in_flight.discard(delivery.id)
+        error = None if done.cancelled() else done.exception()
+        if done.cancelled() or error is not None:
+            log.error(
+                "delivery #%s to %s was sent but could not be recorded (%s): its lease will run "
+                "out and the resend carry the same nonce",
+                delivery.id,
+                sub.channel_id,
+                error or "cancelled",
+            )
+            return
+        if not done.result():
+            log.warning("delivery #%s: sent after its lease was taken over", delivery.id)
+        _log_delivery(delivery, sub, "sent", started)
 
     async def _failed(self, delivery: Delivery, sub: Subscription, verdict: Verdict) -> bool:
         now = self.clock.now()

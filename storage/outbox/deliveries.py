@@ -10,12 +10,12 @@ Digests: `storage.outbox.digests.plan_digest` adds one row per channel and perio
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 
 from storage.changes import Change
 from storage.engine import schema
@@ -213,15 +213,25 @@ def _mine(delivery_id: int, worker: str) -> Any:
 
 
 async def mark_sent(
-    conn: AsyncConnection, delivery_id: int, worker: str, at: datetime, message_ref: str | None
-) -> bool:
-    """Record the send (and the platform's message id); False if the lease was lost."""
+    conn: AsyncConnection, worker: str, sent: Sequence[tuple[int, datetime, str | None]]
+) -> set[int]:
+    """Record many sends in one statement: (row id, when, the platform's message id) each;
+    returns the ids recorded (a row missing lost its lease to another worker)."""
+    if not sent:
+        return set()
+    ids = [delivery_id for delivery_id, _, _ in sent]
     result = await conn.execute(
         update(d)
-        .where(_mine(delivery_id, worker))
-        .values(status="sent", sent_at=at, message_ref=message_ref, lease_until=None)
+        .where(d.c.id.in_(ids), d.c.claimed_by == worker, d.c.status == "sending")
+        .values(
+            status="sent",
+            sent_at=case({i: at for i, at, _ in sent}, value=d.c.id),
+            message_ref=case({i: ref for i, _, ref in sent}, value=d.c.id),
+            lease_until=None,
+        )
+        .returning(d.c.id)
     )
-    return bool(result.rowcount)
+    return {int(row.id) for row in result}
 
 
 async def retry_later(
@@ -252,12 +262,13 @@ async def hold_paused(conn: AsyncConnection, sub_id: int, reason: str) -> None:
     )
 
 
-async def release(conn: AsyncConnection, worker: str) -> None:
-    """A worker stopping cleanly hands its unfinished rows back at once (to the others)."""
+async def release(conn: AsyncConnection, worker: str, keep: Collection[int] = ()) -> None:
+    """A worker stopping cleanly hands its unfinished rows back at once (to the others),
+    but for `keep`: rows it sent and could not record, left to their lease running out."""
     await owed(conn)
     await conn.execute(
         update(d)
-        .where(d.c.claimed_by == worker, d.c.status == "sending")
+        .where(d.c.claimed_by == worker, d.c.status == "sending", d.c.id.not_in(list(keep)))
         .values(status="pending", lease_until=None)
     )
 

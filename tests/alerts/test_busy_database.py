@@ -4,6 +4,8 @@ again when its lease runs out."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,12 +24,23 @@ class RefuseSent:
 
     def __init__(self, db: Database, times: int) -> None:
         self.left = times
+        self.refused = 0
         event.listen(db.engine.sync_engine, "before_cursor_execute", self.refuse)
 
     def refuse(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if self.left and statement.startswith("UPDATE deliveries") and "sent_at" in statement:
             self.left -= 1
+            self.refused += 1
             raise OperationalError(statement, None, Exception("database is locked"))
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Let the worker run until `condition` holds (10 s at most: then the test fails)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never {what}")
 
 
 async def subscribe(chat: Chat, platform: str) -> None:
@@ -59,6 +72,33 @@ async def test_a_send_is_recorded_though_the_database_refuses_for_a_while(
         statuses = list((await conn.execute(select(d.c.status, d.c.message_ref))).all())
     assert [status for status, _ in statuses] == ["sent"]
     assert statuses[0][1]  # the platform's message id is kept
+
+
+@pytest.mark.parametrize("platform", ["discord", "slack"])
+async def test_a_stop_while_the_database_refuses_the_record_hands_back_nothing_sent(
+    any_chat: Chat, platform: str
+) -> None:
+    """The worker stops with a message out and its record refused: the stop records it
+    before it hands its rows back, so the message is neither lost nor posted again."""
+    chat = any_chat
+    await subscribe(chat, platform)
+    await chat.curator("admin score add", LEAD_CHANGE)
+    refusals = RefuseSent(chat.db, times=1_000_000)  # until the database frees up below
+    await chat.worker.start(settle=0)
+    await until(lambda: posts(chat, platform) == 1 and refusals.refused > 0, "posted")
+    stopping = asyncio.create_task(chat.worker.stop())
+    seen = refusals.refused
+    await until(lambda: refusals.refused > seen, "tried to record it while stopping")
+    assert not stopping.done()
+    refusals.left = 0
+    await stopping
+    async with chat.db.read() as conn:
+        d = schema.deliveries
+        statuses = list((await conn.execute(select(d.c.status, d.c.message_ref))).all())
+    assert [status for status, _ in statuses] == ["sent"]
+    chat.clock.set(chat.clock.now() + timedelta(hours=1))  # past any lease and nonce window
+    await chat.deliver()
+    assert posts(chat, platform) == 1
 
 
 @pytest.mark.parametrize("fault", [503, None], ids=["5xx", "dropped"])
