@@ -9,7 +9,10 @@ metadata and a retry of a row an earlier try may have posted looks for it first.
 Front ends raise the neutral errors of `bot.platforms.errors`: `RetryLater` after the wait
 the platform named, else with capped exponential backoff and jitter; a channel that is gone
 or forbids the bot pauses its subscription (with the reason, in /subscriptions and the
-audit log).
+audit log). No send waits for the database's write lock (a long import holds SQLite's a
+moment at a time): the next batch is claimed while half of the last is still to be sent,
+rows wait in a lane per channel (`bot.workers.lanes`), and `bot.workers.recording` marks
+sent rows sent, many in one write, off the send path.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import contextlib
 import functools
 import logging
 import random
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +30,7 @@ from typing import Protocol
 from bot import metrics
 from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
+from bot.workers.lanes import PAUSED, RECORDING, SETTLED, Lanes
 from bot.workers.pacing import pacer_for
 from bot.workers.recording import SentRecorder
 from commands.alerts.instant import BatchReplies, delivery_reply
@@ -151,13 +154,10 @@ class DeliveryWorker:
         rates.update(pace or {})
         self.pacers = {p: pacer_for(db, s, rates[p], self.name) for p, s in self.senders.items()}
         self.recorder = SentRecorder(db, self.name, self.clock)
-        self._slots = asyncio.Semaphore(concurrency)
-        self._in_flight: set[int] = set()  # claimed and not settled: queued, sending, recording
-        self._lanes: dict[int, deque[tuple[Delivery, Subscription]]] = {}  # by subscription
-        self._lane_tasks: set[asyncio.Task[None]] = set()
-        self._unsent = 0  # claimed rows whose send has not ended yet
-        self._more = False  # the last claim was a full batch
         self._wake = asyncio.Event()
+        # the next batch is claimed once half of the last is sent (`_pump`)
+        self.lanes = Lanes(self._deliver, concurrency, batch // 2, self._wake.set)
+        self._more = False  # the last claim was a full batch
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._heartbeat: asyncio.Task[None] | None = None
@@ -177,7 +177,7 @@ class DeliveryWorker:
         """Claim nothing more, let sends under way finish (up to `grace` seconds), record
         what went out, then hand back every row still claimed: nothing lost, nothing sent
         twice (a row handed back before its record would be claimed and posted again)."""
-        self._stopping = True
+        self._stopping = self.lanes.stopping = True
         self._wake.set()
         if self._task is not None:
             if grace > 0:
@@ -185,7 +185,7 @@ class DeliveryWorker:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self._end_lanes(cancel=True)
+        await self.lanes.end(cancel=True)
         await self.recorder.flush()
         if self._heartbeat is not None:  # renewed the leases of the rows being recorded
             self._heartbeat.cancel()
@@ -237,7 +237,7 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Claim one batch of due rows, deliver and record them; returns how many were claimed."""
         claimed = await self._claim()
-        await self._end_lanes(cancel=False)
+        await self.lanes.end(cancel=False)
         await self.recorder.flush()
         return claimed
 
@@ -251,13 +251,13 @@ class DeliveryWorker:
         try:
             while not self._stopping:
                 self._wake.clear()  # before the claim: a wake-up during the round is kept
-                if self._unsent <= self.batch // 2:
+                if self.lanes.unsent <= self.lanes.low:
                     try:
                         if await self._claim() and self._more:
                             continue  # a full batch: more may be due
                     except Exception:
                         log.exception("delivery: a round failed; trying again")
-                    if until_idle and not self._unsent:
+                    if until_idle and not self.lanes.unsent:
                         pause = await self._next_due()
                         if pause is None:
                             return
@@ -265,9 +265,9 @@ class DeliveryWorker:
                         continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll)
-            await self._end_lanes(cancel=False)  # stopping: the sends under way finish
+            await self.lanes.end(cancel=False)  # stopping: the sends under way finish
         finally:
-            await self._end_lanes(cancel=True)
+            await self.lanes.end(cancel=True)
 
     async def _next_due(self) -> float | None:
         """Seconds until a row owed can be tried again (None: nothing is owed)."""
@@ -296,62 +296,11 @@ class DeliveryWorker:
                 limit=self.batch,
             )
         self._more = len(claimed) >= self.batch
-        fresh = [(x, s) for x, s in claimed if x.id not in self._in_flight]
-        for delivery, sub in fresh:
-            self._in_flight.add(delivery.id)
-            self._unsent += 1
-            if sub.id in self._lanes:
-                self._lanes[sub.id].append((delivery, sub))
-                continue
-            self._lanes[sub.id] = deque([(delivery, sub)])
-            task = asyncio.create_task(self._lane(sub.id), name=f"delivery-{sub.id}")
-            self._lane_tasks.add(task)
-            task.add_done_callback(self._lane_tasks.discard)
-        return len(fresh)
-
-    async def _end_lanes(self, *, cancel: bool) -> None:
-        """Wait for every lane to end (`cancel`: cut them short first)."""
-        while self._lane_tasks:
-            tasks = set(self._lane_tasks)
-            for task in tasks if cancel else ():
-                task.cancel()
-            await asyncio.wait(tasks)
-
-    async def _lane(self, sub_id: int) -> None:
-        """One channel's rows in order, one at a time (later claims join the queue)."""
-        lane = self._lanes[sub_id]
-        try:
-            while lane and not self._stopping:  # else the rows stay claimed until `stop`
-                delivery, sub = lane.popleft()
-                outcome = "settled"
-                try:
-                    async with self._slots:
-                        if not self._stopping:
-                            outcome = await self._deliver(delivery, sub)
-                except Exception:
-                    log.exception(
-                        "delivery #%s to %s failed unexpectedly", delivery.id, sub.channel_id
-                    )
-                finally:
-                    if outcome != "recording":
-                        self._in_flight.discard(delivery.id)
-                    self._ended(1)
-                if outcome == "paused":  # the channel's other rows were held as paused
-                    self._in_flight.difference_update(x.id for x, _ in lane)
-                    break
-        finally:
-            self._ended(len(lane))
-            del self._lanes[sub_id]
-
-    def _ended(self, rows: int) -> None:
-        """Rows whose send ended: the pump claims again when half a batch is left."""
-        before, self._unsent = self._unsent, self._unsent - rows
-        if rows and (before > self.batch // 2 >= self._unsent or not self._unsent):
-            self._wake.set()
+        return self.lanes.add(claimed)
 
     async def _deliver(self, delivery: Delivery, sub: Subscription) -> str:
-        """Send one row: "recording" once it is out (the recorder marks it), "paused" when
-        its subscription had to be paused, else "settled"."""
+        """Send one row: RECORDING once it is out (the recorder marks it), PAUSED when its
+        subscription had to be paused, else SETTLED."""
         sender = self.senders[sub.platform]
         started = asyncio.get_running_loop().time()
         async with self.db.read() as conn:
@@ -359,27 +308,27 @@ class DeliveryWorker:
         if reply is None:
             async with self.db.write(ACTOR, "skip", self.clock.now()) as change:
                 await outbox.mark_skipped(change.conn, delivery.id, self.name, "filters changed")
-            return "settled"
+            return SETTLED
         try:
             async with self.pacers[sub.platform].slot():
                 ref = await sender.send(
                     sub.channel_id, reply, nonce=nonce_of(delivery), since=unsure_since(delivery)
                 )
         except Exception as error:  # every front end error is judged; none may stop the worker
-            return "paused" if await self._failed(delivery, sub, judge(error)) else "settled"
+            return PAUSED if await self._failed(delivery, sub, judge(error)) else SETTLED
         # recorded even while the database refuses for a while (a long import holds SQLite's
         # write lock): retried for at most `RECORD_SHARE` of the lease from when the send
         # began, so the row stays ours and no other sender takes it and posts it again
         deadline = started + self.lease.total_seconds() * RECORD_SHARE
         recorded = self.recorder.record(delivery.id, ref, deadline)
         recorded.add_done_callback(functools.partial(self._recorded, delivery, sub, started))
-        return "recording"
+        return RECORDING
 
     def _recorded(
         self, delivery: Delivery, sub: Subscription, started: float, done: asyncio.Future[bool]
     ) -> None:
         """The recorder is done with a sent row: it leaves the worker's hands."""
-        self._in_flight.discard(delivery.id)
+        self.lanes.held.discard(delivery.id)
         error = None if done.cancelled() else done.exception()
         if done.cancelled() or error is not None:
             log.error(
