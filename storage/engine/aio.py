@@ -90,9 +90,6 @@ class AsyncEngine:
         async with self.connect() as conn, conn.begin():
             yield conn
 
-    async def raw_connection(self) -> PoolProxiedConnection:
-        return await greenlet_spawn(self.sync_engine.raw_connection)
-
     async def dispose(self, close: bool = True) -> None:
         await greenlet_spawn(self.sync_engine.dispose, close=close)
 
@@ -107,10 +104,6 @@ class AsyncEngine:
     @property
     def pool(self) -> Pool:
         return self.sync_engine.pool
-
-    @property
-    def name(self) -> str:
-        return self.sync_engine.name
 
 
 class AsyncConnection:
@@ -169,14 +162,8 @@ class AsyncConnection:
     def begin(self) -> AsyncTransaction:
         return AsyncTransaction(self)
 
-    def begin_nested(self) -> AsyncTransaction:
-        return AsyncTransaction(self, nested=True)
-
     def in_transaction(self) -> bool:
         return self._proxied.in_transaction()
-
-    def in_nested_transaction(self) -> bool:
-        return self._proxied.in_nested_transaction()
 
     async def invalidate(self, exception: BaseException | None = None) -> None:
         await greenlet_spawn(self._proxied.invalidate, exception=exception)
@@ -185,9 +172,6 @@ class AsyncConnection:
         """Set options on this connection (it is changed in place, as SQLAlchemy's is)."""
         await greenlet_spawn(self._proxied.execution_options, **opt)
         return self
-
-    def get_execution_options(self) -> Any:
-        return self._proxied.get_execution_options()
 
     async def commit(self) -> None:
         await greenlet_spawn(self._proxied.commit)
@@ -283,17 +267,14 @@ class AsyncConnection:
 class AsyncTransaction:
     """`async with conn.begin():` commits at the end, rolls back on an error."""
 
-    __slots__ = ("connection", "nested", "sync_transaction")
+    __slots__ = ("connection", "sync_transaction")
 
-    def __init__(self, connection: AsyncConnection, nested: bool = False) -> None:
-        self.connection, self.nested = connection, nested
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
         self.sync_transaction: Any = None
 
     async def start(self, is_ctxmanager: bool = False) -> AsyncTransaction:
-        conn = self.connection._proxied
-        self.sync_transaction = await greenlet_spawn(
-            conn.begin_nested if self.nested else conn.begin
-        )
+        self.sync_transaction = await greenlet_spawn(self.connection._proxied.begin)
         if is_ctxmanager:
             self.sync_transaction.__enter__()
         return self
@@ -338,9 +319,6 @@ class AsyncResult:
     async def partitions(self, size: int | None = None) -> AsyncIterator[Sequence[Row[*AnyRow]]]:
         while partition := await greenlet_spawn(self._result.fetchmany, size):
             yield partition
-
-    async def all(self) -> Sequence[Row[*AnyRow]]:
-        return await greenlet_spawn(self._result.all)
 
     async def close(self) -> None:
         await greenlet_spawn(self._result.close)
