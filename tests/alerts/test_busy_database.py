@@ -5,6 +5,7 @@ again when its lease runs out."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -13,8 +14,10 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
+from bot.workers.delivery import DeliveryWorker
 from storage.engine import schema
 from storage.engine.db import Database
+from storage.outbox.deliveries import count_by_status
 from tests.support.chat import LEAD_CHANGE, Chat
 
 
@@ -99,6 +102,34 @@ async def test_a_stop_while_the_database_refuses_the_record_hands_back_nothing_s
     chat.clock.set(chat.clock.now() + timedelta(hours=1))  # past any lease and nonce window
     await chat.deliver()
     assert posts(chat, platform) == 1
+
+
+async def test_sends_go_on_while_another_process_holds_the_write_lock(chat: Chat) -> None:
+    """An import in another process holds SQLite's write lock: the rows already claimed are
+    all posted meanwhile, though only two may be sent at once, and recorded once it ends
+    (before, each send waited for its record, so two sends held up the rest)."""
+    channels = [chat.discord.add_channel(f"race-{i}") for i in range(6)]
+    for channel in channels:
+        await chat.discord_run("subscribe", {"topics": "leads"}, channel=channel)
+    await chat.curator("admin score add", LEAD_CHANGE)
+    chat.discord.posts.latency = 0.05
+    worker = DeliveryWorker(chat.db, {"discord": chat.discord_bot}, chat.clock, concurrency=2)
+    database = str(chat.db.engine.url.database)
+    other = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    try:
+        await worker.start(settle=0)
+        await until(lambda: any(chat.discord.messages(c) for c in channels), "posted")
+        await asyncio.to_thread(other.execute, "BEGIN IMMEDIATE")  # the other process writes
+        await until(lambda: all(chat.discord.messages(c) for c in channels), "posted them all")
+        async with chat.db.read() as conn:
+            assert (await count_by_status(conn)).get("sent", 0) < len(channels)
+        other.execute("COMMIT")
+        await worker.stop()
+    finally:
+        other.close()
+    async with chat.db.read() as conn:
+        assert await count_by_status(conn) == {"sent": len(channels)}
+    assert [len(chat.discord.messages(c)) for c in channels] == [1] * len(channels)
 
 
 @pytest.mark.parametrize("fault", [503, None], ids=["5xx", "dropped"])
