@@ -9,7 +9,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from typing import Protocol
 
 from storage import pace
@@ -17,11 +16,13 @@ from storage.engine.db import Database
 
 log = logging.getLogger(__name__)
 
-ACTOR = "racewatch:pace"
 WINDOW = 1.0  # seconds a place stays taken after its request's answer
-HOLD = 60.0  # seconds a place stays taken without an answer (its process may have died)
-POLL = 0.25  # seconds between looks at the shared places while every one is taken
+HOLD = 60.0  # seconds from its start a place stays taken unanswered (its process may be dead)
+POLL = 0.25  # seconds between looks at the shared places at most, while sends wait
 GATHER = 0.005  # seconds a round waits for more sends to start or end
+AHEAD = 0.5  # seconds before it comes free that a place may be taken for a waiting send
+GIVE_LAG = 0.2  # seconds after its answer that a place goes back at the latest
+NOTICE = 0.1  # seconds before the last lined-up send starts that waiters get their places
 
 
 class Pacer:
@@ -80,17 +81,23 @@ class SharedPacer:
     """At most `rate` sends in any one-second window across every process of one bot, as
     `Pacer` is within one process: the places live in PostgreSQL (`storage.pace`).
 
-    One task per process takes places for all of its waiting sends and gives back those
-    answered in one transaction, so sends that wait together cost one round trip. A place
-    a dead process held comes free after `HOLD` seconds.
+    One task per process gives back the places its sends are done with and takes places
+    for its waiting sends, all in one statement a round. It takes places that come free
+    within `AHEAD` seconds too, and each send waits out its place's time on this process's
+    clock: a place is used the moment it comes free, not at the next look. Answered places
+    go back within `GIVE_LAG` of their answer, stamped free a second after it (not a second
+    after the give-back), in rounds shared with the waiters'. Starts are 1/limit s apart
+    across processes, so a few waiting sends keep up with many places (`storage.pace`).
+    A place a dead process held comes free `HOLD` seconds after its start.
     """
 
     def __init__(self, db: Database, bucket: str, rate: float, holder: str) -> None:
         self.db, self.bucket, self.holder = db, bucket, holder
         self.limit = max(int(rate), 1)
-        self._waiters: deque[asyncio.Future[int]] = deque()
-        self._answered: list[int] = []  # free a second from now
-        self._unused: list[int] = []  # taken for a send that never went: free now
+        self._waiters: deque[asyncio.Future[tuple[int, float]]] = deque()
+        self._back: list[tuple[int, float]] = []  # (place, when it may be used again)
+        self._look = 0.0  # no place within reach comes free before this: don't ask sooner
+        self._lined = 0.0  # when the last send this process has a place for starts
         self._kick = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._opened = False
@@ -103,22 +110,34 @@ class SharedPacer:
         try:
             yield
         finally:
-            self._answered.append(place)
-            self._kick.set()
+            self._give_back(place, time.monotonic() + WINDOW)
 
-    async def _acquire(self) -> int:
+    def _give_back(self, place: int, ready: float) -> None:
+        self._back.append((place, ready))
+        self._kick.set()
+        self._running()
+
+    def _running(self) -> None:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="pace")
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def _acquire(self) -> int:
+        self._running()
+        future: asyncio.Future[tuple[int, float]] = asyncio.get_running_loop().create_future()
         self._waiters.append(future)
         self._kick.set()
         try:
-            return await future
+            place, ready = await future
         except asyncio.CancelledError:
             if future.done() and not future.cancelled():
-                self._unused.append(future.result())
-                self._kick.set()
+                self._give_back(*future.result())
             raise
+        try:
+            await asyncio.sleep(max(ready - time.monotonic(), 0.0))  # the loop's clock
+        except asyncio.CancelledError:
+            self._give_back(place, ready)  # as it was: free when it was to be
+            raise
+        return place
 
     async def _run(self) -> None:
         """Until nothing waits and nothing is left to give back."""
@@ -126,41 +145,61 @@ class SharedPacer:
             await asyncio.sleep(GATHER)  # sends that start or end together share a round
             self._kick.clear()
             self._waiters = deque(f for f in self._waiters if not f.done())
-            if not (self._waiters or self._answered or self._unused):
+            if not (self._waiters or self._back):
                 return
-            wait = await self._round()
-            if self._waiters or self._answered or self._unused:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._kick.wait(), min(wait, POLL))
+            now = time.monotonic()
+            if (self._waiters and now >= self._look) or self._giving(now) <= 0:
+                await self._round()
+                now = time.monotonic()
+            pause = self._giving(now)
+            if self._waiters:
+                pause = min(pause, self._look - now)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kick.wait(), max(pause, 0.0))
 
-    async def _round(self) -> float:
-        """Give back, take for the waiters; returns how long until a place may come free."""
-        ask = pace.Exchange(self._answered, self._unused, len(self._waiters), WINDOW, HOLD)
-        self._answered, self._unused = [], []
+    def _giving(self, now: float) -> float:
+        """Seconds until a place must go back: at once when no send waits (they may be the
+        last for a while, or the process is stopping), else `GIVE_LAG` after its answer."""
+        if not self._back:
+            return WINDOW
+        if not self._waiters:
+            return 0.0
+        return min(ready for _place, ready in self._back) - (WINDOW - GIVE_LAG) - now
+
+    async def _round(self) -> None:
+        """Give back, take for the waiters; learn when to look again."""
+        back, self._back = self._back, []
+        want = len(self._waiters)
+        asked = time.monotonic()
+        back_in = [(p, ready - asked) for p, ready in back]
+        ask = pace.Exchange(back_in, want, AHEAD, 1.0 / self.limit, HOLD)
         try:
-            async with self.db.write(ACTOR, "pace", datetime.now(UTC)) as change:
-                conn = change.conn
+            async with pace.connection(self.db) as conn:
                 if not self._opened:
                     await pace.open_places(conn, self.bucket, self.limit, self.holder, WINDOW)
-                places = await pace.exchange(conn, self.bucket, self.holder, self.limit, ask)
-                short = len(places) < ask.want
-                wait = await pace.next_free(conn, self.bucket, self.limit) if short else 0.0
+                got = await pace.exchange(conn, self.bucket, self.holder, self.limit, ask)
         except Exception as error:  # the sends wait; the database may be back in a moment
             if not self._failing:
                 log.warning("pace: the shared places are out of reach (%s); sends wait", error)
             self._failing = True
-            self._answered += ask.answered
-            self._unused += ask.unused
-            return POLL
+            self._back = back + self._back
+            self._look = time.monotonic() + POLL
+            return
+        answered = time.monotonic()
         self._opened, self._failing = True, False
-        for place in places:
+        for place, after in sorted(got.taken, key=lambda taken: taken[1]):
             while self._waiters and self._waiters[0].done():
                 self._waiters.popleft()
-            if self._waiters:
-                self._waiters.popleft().set_result(place)
-            else:
-                self._unused.append(place)
-        return wait
+            if not self._waiters:
+                self._back.append((place, answered + after))
+                continue
+            self._waiters.popleft().set_result((place, answered + after))
+            self._lined = max(self._lined, answered + after)
+        # Sends lined up: the next waiters can gather until the line is about to run out.
+        self._look = max(answered, self._lined - NOTICE)
+        if len(got.taken) < want:  # every place in reach is taken: look when one may be
+            soonest = POLL if got.next_free is None else got.next_free - AHEAD
+            self._look = max(self._look, answered + min(max(soonest, GATHER), POLL))
 
 
 def pacer_for(db: Database, sender: object, rate: float, holder: str) -> Pacing:
