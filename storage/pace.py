@@ -59,7 +59,7 @@ WITH RECURSIVE given AS (
     SELECT coalesce(array_agg(free_at - :hold), '{{}}') AS starts FROM pace_places
     WHERE bucket = :bucket AND holder IS NOT NULL
         AND free_at - :hold > {NOW} - :spacing
-), numbered AS (
+), numbered AS MATERIALIZED (
     SELECT id, greatest(free_at, {NOW}) AS free_at,
         row_number() OVER (ORDER BY free_at, id) AS k
     FROM free
