@@ -14,7 +14,6 @@ from commands.core.reply import Reply, Table
 from storage.benchmarks import all_benchmarks
 from storage.engine.aio import AsyncConnection
 from storage.engine.db import Database
-from storage.models import find_model
 from storage.names import normalize
 from storage.pairs import Comparison, Pairing, Rivals, compare
 from storage.rows import ModelRow
@@ -117,9 +116,9 @@ def _row(p: Pairing, a: ModelRow, b: ModelRow) -> tuple[str, ...]:
     )
 
 
-async def _countries(conn: AsyncConnection, name_a: str, name_b: str) -> tuple[str, str] | None:
+def _countries(found: Comparison, name_a: str, name_b: str) -> tuple[str, str] | None:
     """Both names are countries (and neither a model's name): `/gap CN US`."""
-    if await find_model(conn, name_a) or await find_model(conn, name_b):
+    if found.models:  # a model's name means the model
         return None
     a, b = country_code(name_a), country_code(name_b)
     if a is None or b is None:
@@ -175,16 +174,20 @@ async def country_gap_reply(db: Database, a: str, b: str, benchmark: str | None)
 async def gap(request: Request, db: Database) -> Reply:
     name_a, name_b = request.get("model_a"), request.get("model_b")
     async with db.read() as conn:
-        countries = await _countries(conn, name_a, name_b)
-    if countries is not None:
-        return await country_gap_reply(db, *countries, request.get("benchmark"))
-    async with db.read() as conn:
-        found = await compare(conn, name_a, name_b)
-        a, b = await _models(conn, found, name_a, name_b)
-        pairings, rivals = found.pairings, found.rivals
-        if benchmark := request.get("benchmark"):
-            pairings = await _only(conn, pairings, a, b, benchmark)
-        lags = [line for p in pairings if (line := await _lag_line(conn, p, a, b, rivals))]
+        found = await compare(conn, name_a, name_b)  # one wait for the database, usually all
+        countries = _countries(found, name_a, name_b)
+        if countries is None:
+            a, b = await _models(conn, found, name_a, name_b)
+            pairings, rivals = found.pairings, found.rivals
+            if benchmark := request.get("benchmark"):
+                pairings = await _only(conn, pairings, a, b, benchmark)
+            lags = [line for p in pairings if (line := await _lag_line(conn, p, a, b, rivals))]
+            return _models_reply(a, b, pairings, lags)
+    return await country_gap_reply(db, *countries, request.get("benchmark"))
+
+
+def _models_reply(a: ModelRow, b: ModelRow, pairings: list[Pairing], lags: list[str]) -> Reply:
+    """Two models' scores side by side, the summary, the lags and their releases."""
     title = f"{a.name} ({a.country}) vs {b.name} ({b.country})"
     if not pairings:
         return Reply(

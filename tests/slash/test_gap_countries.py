@@ -31,3 +31,14 @@ async def test_a_model_name_still_means_the_model(ask: Ask) -> None:
     assert reply.title == "GLM-5.2 (CN) vs Opus-4.8 (US)"
     refused = await ask("/gap CN China", MEMBER)
     assert refused.is_error and "two different countries" in refused.body
+
+
+async def test_a_model_named_like_a_country_is_the_model(ask: Ask) -> None:
+    await ask('/admin model add Japan org:"Moonshot AI" country:CN released:2026-11-20')
+    await ask("/admin score add Japan SWE-Marathon 26.0 source:https://example.org/japan")
+    reply = await ask("/gap Japan US", MEMBER)  # Japan the model, so US must be a model too
+    assert reply.is_error and "I don't know the model `US`" in reply.body, reply.body
+    reply = await ask("/gap Japan GLM-5.2", MEMBER)
+    assert reply.title == "Japan (CN) vs GLM-5.2 (CN)", reply.body
+    reply = await ask("/gap Japan Japan", MEMBER)
+    assert reply.is_error and "give two different models" in reply.body
