@@ -8,10 +8,11 @@ by t_A - (first date X's frontier reached s); if X's frontier never reached s, A
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 DAYS_PER_MONTH = 30.44
 COARSENESS = {"day": 0, "month": 1, "quarter": 2}
@@ -25,9 +26,9 @@ def period_end(day: date, precision: str) -> date:
     return date(day.year, end_month, calendar.monthrange(day.year, end_month)[1])
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One model's current score on one benchmark, with what the race needs to know."""
+class Entry(NamedTuple):
+    """One model's current score on one benchmark, with what the race needs to know (a
+    tuple: /race builds one per score on a benchmark, a thousand at 300,000 scores)."""
 
     model: str
     country: str
@@ -95,16 +96,16 @@ def at_least(a: float, b: float, higher_is_better: bool) -> bool:
     return a >= b if higher_is_better else a <= b
 
 
+def _rank(higher_is_better: bool) -> Callable[[Entry], tuple[float, bool, date, str]]:
+    """The order `best` picks by: the best score, then the earlier release (undated last),
+    then the name."""
+    sign = -1 if higher_is_better else 1
+    return lambda e: (sign * e.value, e.released is None, e.released or date.max, e.model)
+
+
 def best(entries: Iterable[Entry], higher_is_better: bool) -> Entry | None:
     """The best entry; ties go to the earlier release (undated last), then the name."""
-    ranked = sorted(entries, key=lambda e: (e.released is None, e.released or date.max, e.model))
-    top: Entry | None = None
-    for entry in ranked:
-        if top is None or (
-            entry.value != top.value and at_least(entry.value, top.value, higher_is_better)
-        ):
-            top = entry
-    return top
+    return min(entries, key=_rank(higher_is_better), default=None)
 
 
 def frontier(entries: Iterable[Entry], higher_is_better: bool) -> list[Step]:
@@ -175,12 +176,15 @@ def lag(entry: Entry, rivals: Iterable[Entry], rival_country: str, higher_is_bet
 
 
 def best_by_country(entries: Iterable[Entry], higher_is_better: bool) -> dict[str, Entry]:
-    """Each country's best entry."""
-    grouped: dict[str, list[Entry]] = {}
+    """Each country's best entry (as `best` picks it), in one pass."""
+    rank = _rank(higher_is_better)
+    tops: dict[str, tuple[tuple[float, bool, date, str], Entry]] = {}
     for entry in entries:
-        grouped.setdefault(entry.country, []).append(entry)
-    tops = {c: best(es, higher_is_better) for c, es in grouped.items()}
-    return {c: e for c, e in tops.items() if e is not None}
+        key = rank(entry)
+        held = tops.get(entry.country)
+        if held is None or key < held[0]:
+            tops[entry.country] = (key, entry)
+    return {country: entry for country, (_key, entry) in tops.items()}
 
 
 def leading_country(entries: Iterable[Entry], higher_is_better: bool) -> str | None:

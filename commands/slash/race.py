@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from commands.analysis import frontier as race
@@ -60,7 +59,7 @@ CAMPS = ("closed", "open")  # `/race open`: open weights against the rest
 
 def as_camps(entries: list[race.Entry]) -> list[race.Entry]:
     """Entries with their camp for a country: open weights, or closed (or not said)."""
-    return [replace(e, country="open" if e.open_weights else "closed") for e in entries]
+    return [e._replace(country="open" if e.open_weights else "closed") for e in entries]
 
 
 def summary(per_bench: list[tuple[BenchmarkRow, list[race.Entry]]], day: date, camps: bool) -> str:

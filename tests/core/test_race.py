@@ -2,9 +2,13 @@
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from commands.analysis.frontier import (
     Entry,
     LagStatus,
+    at_least,
     best,
     best_by_country,
     frontier,
@@ -100,3 +104,37 @@ def test_ties_go_to_the_earlier_release() -> None:
         Entry("early", "US", date(2026, 4, 1), 80.0),
     ]
     assert best(entries, True).model == "early"  # type: ignore[union-attr]
+
+
+def _best_by_reading(entries: list[Entry], hib: bool) -> Entry | None:
+    """The tie rule read literally: in release order (undated last, then by name), a later
+    entry takes the lead only with a strictly better score."""
+    ranked = sorted(entries, key=lambda e: (e.released is None, e.released or date.max, e.model))
+    top: Entry | None = None
+    for entry in ranked:
+        if top is None or (entry.value != top.value and at_least(entry.value, top.value, hib)):
+            top = entry
+    return top
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.sampled_from(["US", "CN", "FR"]),
+            st.none() | st.dates(date(2026, 1, 1), date(2026, 1, 5)),
+            st.sampled_from([1.0, 2.0, 2.5, -0.0, 0.0]),
+        ),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_best_follows_the_tie_rule(
+    rows: list[tuple[str, str, date | None, float]], hib: bool
+) -> None:
+    entries = [Entry(*row) for row in rows]
+    assert best(entries, hib) == _best_by_reading(entries, hib)
+    by_country = best_by_country(entries, hib)
+    assert list(by_country) == list(dict.fromkeys(e.country for e in entries))
+    for country, top in by_country.items():
+        assert top == _best_by_reading([e for e in entries if e.country == country], hib)

@@ -3,7 +3,6 @@ release-date precision kept (a range, its precision named), a tie called a tie."
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from commands.analysis.chart_series import chart_series, gap_headline
@@ -48,5 +47,5 @@ def test_the_drawn_headline_says_the_range_and_the_tie() -> None:
     cn = Entry("CN-B", "CN", date(2026, 4, 1), 79.0, False, "quarter")
     series = chart_series("B", [us, cn], True, today=today)
     assert gap_headline(series.gap).endswith("CN 2.7-5.6 months behind (quarter)")
-    tied = chart_series("B", [us, replace(cn, value=80.0)], True, today=today)
+    tied = chart_series("B", [us, cn._replace(value=80.0)], True, today=today)
     assert gap_headline(tied.gap) == "US and CN tie at 80.0"
