@@ -134,7 +134,7 @@ async def _run(settings: Settings) -> int:
 
     try:
         with in_use(settings.database_url):  # `racewatch restore` refuses meanwhile
-            await run(settings)
+            await run(settings, freeze=True)  # a process of its own: see bot/start.py
     except StartFailed as error:
         print(f"racewatch: {Masker(settings.secrets)(str(error))}", file=sys.stderr)
         return 2
