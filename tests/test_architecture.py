@@ -135,9 +135,9 @@ def cycles(imports: list[Import]) -> set[frozenset[str]]:
             tuple(graphlib.TopologicalSorter(remaining).static_order())
             return found
         except graphlib.CycleError as error:
-            cycle = error.args[1]
+            cycle = error.args[1]  # each node a predecessor (an import) of the next one
             found.add(frozenset(cycle))
-            remaining[cycle[-2]].discard(cycle[-1])
+            remaining[cycle[-1]].discard(cycle[-2])  # break the cycle's last edge
 
 
 def test_no_import_cycle() -> None:
@@ -170,3 +170,9 @@ def test_the_checks_see_a_breach() -> None:
         Import("commands.core.registry", "commands.core.reply", None),
     ]
     assert cycles(two) == {frozenset({"commands.core.reply", "commands.core.registry"})}
+    three = [
+        Import("bot.start", "bot.cli", None),
+        Import("bot.cli", "bot.app", None),
+        Import("bot.app", "bot.start", None),
+    ]
+    assert cycles(three) == {frozenset({"bot.start", "bot.cli", "bot.app"})}
