@@ -88,7 +88,8 @@ def _own_commits(db: Database, wake: Callable[[], None]) -> Iterator[None]:
             loop.call_soon(wake)  # SQLite serializes writers: the claim waits for this commit
 
     def rolled_back(conn: Any) -> None:
-        conn.info.pop(OWED, None)
+        if not conn.invalidated:  # a query cut short by a cancel: the connection is dropped
+            conn.info.pop(OWED, None)
 
     engine = db.engine.sync_engine
     event.listen(engine, "commit", committed)
