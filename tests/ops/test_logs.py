@@ -64,7 +64,6 @@ def test_secrets_are_masked_in_every_line(
     assert all(not r["logger"].startswith("apscheduler") for r in records)
 
 
-@pytest.mark.flaky(reruns=2)  # once in a whole-suite run the process outlived SIGTERM's 30 s
 async def test_racewatch_run_logs_each_command_as_json(tmp_path: Path) -> None:
     fake = FakeDiscord()
     await fake.start()
