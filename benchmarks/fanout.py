@@ -36,11 +36,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event
 
+from benchmarks.channels import subscribe_all
 from bot.config import Settings
 from bot.platforms.discord.frontend import DiscordFrontEnd
 from bot.workers.delivery import DeliveryWorker
 from commands.alerts import handlers
-from commands.core.caller import CONSOLE_CALLER, Caller, Platform
+from commands.core.caller import CONSOLE_CALLER
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
 from commands.imports.pipeline import import_file
@@ -52,7 +53,6 @@ from tests.support.fakes.discord_limits import RateLimits
 from tests.support.fakes.discord_server import FakeDiscord
 
 LIMIT_RPS = 50
-CHANNELS_PER_GUILD = 500  # Discord's cap on a guild's channels
 SCORE = "/admin score add GLM-5.2 FrontierSWE 76.0 source:https://example.org/glm date:2026-11-20"
 MESSAGES = ("POST", "/channels/{channel_id}/messages")
 
@@ -65,28 +65,6 @@ class Tuning:
     concurrency: int
     batch: int
     latency: float  # the fake's answer time per message (Discord's is ~0.05-0.3 s)
-
-
-async def subscribe_all(fake: FakeDiscord, dispatcher: Dispatcher, n: int) -> list[str]:
-    """N channels across guilds of at most 500, each subscribed by its manager."""
-    channels: list[str] = []
-    guild = fake.guild_id
-    for i in range(n):
-        if i and i % CHANNELS_PER_GUILD == 0:
-            guild = fake.add_guild(f"Racewatch guild {i // CHANNELS_PER_GUILD + 1}")
-        channel = fake.add_channel(f"race-{i}", guild)
-        manager = Caller(
-            platform=Platform.DISCORD,
-            user_id="manager",
-            display_name="Manager",
-            workspace_id=guild,
-            channel_id=channel,
-            is_channel_manager=True,
-        )
-        reply = await dispatcher.run_line("/subscribe all", manager)
-        assert not reply.is_error, reply
-        channels.append(channel)
-    return channels
 
 
 async def import_child(db_path: str, csv: str, steps: str) -> None:

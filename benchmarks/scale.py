@@ -30,8 +30,9 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.channels import subscribe_all
 from commands.alerts import handlers
-from commands.core.caller import CONSOLE_CALLER, Caller, Platform
+from commands.core.caller import CONSOLE_CALLER
 from commands.core.clock import SystemClock
 from commands.core.dispatch import Dispatcher
 from storage.engine.db import Database
@@ -41,7 +42,6 @@ from tests.support.fakes.discord_server import FakeDiscord
 from tests.support.processes import Child, start_racewatch, until
 
 LIMIT_RPS = 50
-CHANNELS_PER_GUILD = 500
 SETTLE = 2.0  # seconds after the last process serves: its start-up calls leave the window
 LEADER_SQL = text(
     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -64,33 +64,6 @@ class Round:
     @property
     def ratio(self) -> float:
         return self.msg_s / LIMIT_RPS
-
-
-async def subscribe_all(fake: FakeDiscord, dispatcher: Dispatcher, n: int) -> list[str]:
-    """N channels in guilds of 500, each subscribed by its manager (8 at a time)."""
-    channels: list[tuple[str, str]] = []
-    guild = fake.guild_id
-    for i in range(n):
-        if i and i % CHANNELS_PER_GUILD == 0:
-            guild = fake.add_guild(f"Racewatch guild {i // CHANNELS_PER_GUILD + 1}")
-        channels.append((guild, fake.add_channel(f"race-{i}", guild)))
-    gate = asyncio.Semaphore(8)
-
-    async def subscribe(guild: str, channel: str) -> None:
-        manager = Caller(
-            platform=Platform.DISCORD,
-            user_id="manager",
-            display_name="Manager",
-            workspace_id=guild,
-            channel_id=channel,
-            is_channel_manager=True,
-        )
-        async with gate:
-            reply = await dispatcher.run_line("/subscribe all", manager)
-        assert not reply.is_error, reply
-
-    await asyncio.gather(*(subscribe(g, c) for g, c in channels))
-    return [c for _g, c in channels]
 
 
 async def start_all(fake: FakeDiscord, url: str, workdir: Path, n: int) -> list[Child]:
