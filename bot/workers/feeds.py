@@ -70,9 +70,6 @@ class FeedWorker:
             try:
                 await self.run_due()
             except Exception:  # the database was busy or gone: the next tick tries again
-                if _cancelling():  # a stop whose cancel a failed clean-up masked: stop still
-                    log.debug("feeds: stopping after a failed clean-up", exc_info=True)
-                    raise asyncio.CancelledError from None
                 log.exception("feeds: polling round failed")
             await asyncio.sleep(self.tick_s)
 
@@ -82,9 +79,3 @@ class FeedWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-
-def _cancelling() -> bool:
-    """Whether this task is being cancelled (asked to stop), whatever its error says."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
