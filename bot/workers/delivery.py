@@ -32,7 +32,7 @@ from bot.platforms.errors import ChannelUnavailable, RetryLater, SendError
 from bot.workers.claimant import is_gone, worker_name
 from bot.workers.lanes import PAUSED, RECORDING, SETTLED, Lanes
 from bot.workers.pacing import pacer_for
-from bot.workers.recording import SentRecorder
+from bot.workers.recording import ACTOR, SentRecorder
 from commands.alerts.instant import BatchReplies, delivery_reply
 from commands.core.clock import Clock, SystemClock
 from commands.core.reply import Reply
@@ -44,7 +44,6 @@ from storage.subscriptions import Subscription, pause_subscription
 
 log = logging.getLogger(__name__)
 
-ACTOR = "racewatch:delivery"
 LONE_LEASE = timedelta(seconds=120)  # SQLite: a long import may hold the write lock a while
 SHARED_LEASE = timedelta(seconds=10)
 """Lease of a claimed row where several processes deliver (PostgreSQL): renewed every 2 s

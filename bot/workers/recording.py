@@ -25,7 +25,7 @@ from storage.outbox import deliveries as outbox
 
 log = logging.getLogger(__name__)
 
-ACTOR = "racewatch:delivery"
+ACTOR = "racewatch:delivery"  # the audit name of the delivery worker and its recorder
 RECORD_EVERY = 0.05  # seconds a record waits for others to share its write
 RECORD_ROWS = 100  # rows that are written at once, without waiting
 RECORD_FIRST_WAIT, RECORD_MAX_WAIT = 0.05, 2.0  # seconds between tries of a refused write
