@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from storage.engine.aio import AsyncConnection
+from storage.engine.aio import AsyncConnection, run_to_completion
 
 SCHEDULER_LOCK = 0x52414345  # "RACE": the scheduler leader's lock
 PREPARE_LOCK = 0x52414346  # migrating and seeding a database: one process at a time
@@ -111,9 +111,14 @@ class SessionLock:
 
 async def _unlock_and_close(conn: Any) -> None:
     """Unlock first: a closed session's locks go only once its server process has ended,
-    a moment later; the unlock's answer says they are gone now."""
-    if conn is None:
-        return
+    a moment later; the unlock's answer says they are gone now. Both run to their end (at
+    most a few seconds) even when the caller is cancelled meanwhile, as a stop does: cut
+    short, the lock would stay held and the connection open until garbage collection."""
+    if conn is not None:
+        await run_to_completion(_let_go(conn))
+
+
+async def _let_go(conn: Any) -> None:
     with contextlib.suppress(Exception):
         async with asyncio.timeout(2):
             await conn.execute("SELECT pg_advisory_unlock_all()")
