@@ -174,8 +174,9 @@ class DeliveryWorker:
 
     async def stop(self, grace: float = 0.0) -> None:
         """Claim nothing more, let sends under way finish (up to `grace` seconds), record
-        what went out, then hand back every row still claimed: nothing lost, nothing sent
-        twice (a row handed back before its record would be claimed and posted again)."""
+        what went out, give the pace places back, then hand back every row still claimed:
+        nothing lost, nothing sent twice (a row handed back before its record would be
+        claimed and posted again)."""
         self._stopping = self.lanes.stopping = True
         self._wake.set()
         if self._task is not None:
@@ -186,6 +187,8 @@ class DeliveryWorker:
                 await self._task
         await self.lanes.end(cancel=True)
         await self.recorder.flush()
+        for pacer in self.pacers.values():
+            await pacer.close()
         if self._heartbeat is not None:  # renewed the leases of the rows being recorded
             self._heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -23,6 +23,7 @@ GATHER = 0.005  # seconds a round waits for more sends to start or end
 AHEAD = 0.5  # seconds before it comes free that a place may be taken for a waiting send
 GIVE_LAG = 0.2  # seconds after its answer that a place goes back at the latest
 NOTICE = 0.1  # seconds before the last lined-up send starts that waiters get their places
+CLOSING = 5.0  # seconds a stop waits for the last places to go back (else HOLD frees them)
 
 
 class Pacer:
@@ -54,6 +55,9 @@ class Pacer:
             self._ended.append(self.monotonic())
             self._changed.set()
 
+    async def close(self) -> None:
+        """Nothing to give back: the places are this process's."""
+
     async def _acquire(self) -> None:
         async with self._lock:
             while True:
@@ -75,6 +79,9 @@ class Pacing(Protocol):
     limit: int
 
     def slot(self) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+    async def close(self) -> None:
+        """Once no send is under way: give back what is held and end any background work."""
 
 
 class SharedPacer:
@@ -111,6 +118,19 @@ class SharedPacer:
             yield
         finally:
             self._give_back(place, time.monotonic() + WINDOW)
+
+    async def close(self) -> None:
+        """Give back the places of ended sends now (a stop calls this once no send is under
+        way), so the other processes have them without waiting out `HOLD`, and end the pace
+        task: left running, its round would still use the database being closed."""
+        task = self._task
+        if task is None or task.done():
+            return
+        self._kick.set()  # nothing waits: the places go back in the next round, then it ends
+        if not (await asyncio.wait({task}, timeout=CLOSING))[0]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def _give_back(self, place: int, ready: float) -> None:
         self._back.append((place, ready))

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from sqlalchemy import text
 
 from bot.config import Settings
 from bot.platforms.discord.endpoints import point_at
@@ -80,11 +81,16 @@ async def test_three_workers_share_the_bots_global_limit(
         async with asyncio.timeout(120):
             await asyncio.gather(*(w.drain() for w in workers))
     finally:
+        for worker in workers:
+            await worker.stop()
         for front in fronts:
             await front.close()
 
     assert [len(limited.messages(c)) for c in channels] == [1] * CHANNELS
     assert limited.limits.global_refusals == 0
+    async with postgres.read() as conn:  # a stopped worker's places are free for the others
+        held = await conn.scalar(text("SELECT count(*) FROM pace_places WHERE holder IS NOT NULL"))
+    assert held == 0
 
 
 async def test_on_sqlite_the_pace_stays_the_processs(db: Database) -> None:

@@ -37,9 +37,33 @@ async def test_processes_sharing_the_pace_never_exceed_it(postgres: Database) ->
 
     async with asyncio.timeout(60):
         await asyncio.gather(*(send(p, rng.uniform(0.0, 0.08)) for p in pacers for _ in range(6)))
+    for pacer in pacers:
+        await pacer.close()
 
     assert len(sends) == 18
     assert most_in_a_second(sends) <= LIMIT
+    assert await _places_held(postgres) == 0
+
+
+async def test_a_closed_pacer_has_given_its_places_back(postgres: Database) -> None:
+    """A stopping process gives its places back at once (not HOLD's 60 s on), and leaves no
+    round running on a database about to close: that round's connection was left open."""
+    pacer = SharedPacer(postgres, "discord:bot", LIMIT, "host:1:0")
+    for _ in range(3):
+        async with pacer.slot():
+            pass
+    await pacer.close()
+    assert await _places_held(postgres) == 0
+    async with pacer.slot():  # a closed pacer still paces, should a send come after all
+        pass
+    await pacer.close()
+    assert await _places_held(postgres) == 0
+
+
+async def _places_held(db: Database) -> int:
+    async with db.read() as conn:
+        held = await conn.scalar(text("SELECT count(*) FROM pace_places WHERE holder IS NOT NULL"))
+        return int(held or 0)
 
 
 async def test_a_wait_cut_short_gives_its_place_back(postgres: Database) -> None:
