@@ -6,7 +6,8 @@ A send hands its row to `SentRecorder.record` and goes on; the recorder writes w
 gathered every `RECORD_EVERY` seconds, or at once when `RECORD_ROWS` rows wait or someone
 `flush`es. A write the database refuses is tried again with backoff; a row is given up only
 once its own deadline (set by the worker, well inside the row's lease) has passed, so no
-other sender takes a row and posts it again while this one may still record it.
+other sender takes a row and posts it again while this one may still record it. An alert
+whose change a curator undid while it was on its way is owed its correction by its record.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
 
+from commands.alerts.instant import CORRECTED
 from commands.core.clock import Clock
 from storage.engine.db import Database
+from storage.outbox import corrections
 from storage.outbox import deliveries as outbox
 
 log = logging.getLogger(__name__)
@@ -118,8 +121,12 @@ class SentRecorder:
 
     async def _write(self, batch: list[_Sent]) -> set[int]:
         rows = [(sent.delivery_id, sent.at, sent.ref) for sent in batch]
-        async with self.db.write(ACTOR, "sent", self.clock.now()) as change:
+        now = self.clock.now()
+        async with self.db.write(ACTOR, "sent", now) as change:
             recorded = await outbox.mark_sent(change.conn, self.worker, rows)
+            await corrections.correct_late_sends(
+                change.conn, recorded, corrected_kinds=CORRECTED, now=now
+            )
         self.writes += 1
         return recorded
 

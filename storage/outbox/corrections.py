@@ -8,7 +8,9 @@ read past them), owed alerts that said nothing else are settled as not sent, and
 channel whose posted alert or digest carried an undone event of a kind worth correcting, or
 whose posted import summary (or digest line) an undone import makes wrong, owes one `revert`
 row (key `revert:<first undone event>`, so once a channel per undo), which remembers the
-message to reply to (preferring the instant alert over the digest).
+message to reply to (preferring the instant alert over the digest). An alert on its way
+when the undo lands is neither owed nor sent then: its record (`correct_late_sends`) owes
+the correction instead.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage.engine import schema
 from storage.engine.aio import AsyncConnection
@@ -68,9 +70,13 @@ async def settle_undone(
         kinds[row.id] = row.kind
         if row.batch is not None:
             batches.add(row.batch)
+    # Locked (PostgreSQL) so that a send recorded meanwhile either comes first, and is
+    # corrected here, or waits and then sees its events undone (`correct_late_sends`).
     rows = (
         await conn.execute(
-            select(d).where(d.c.created_at == entry_at, d.c.kind.in_(("events", "batch")))
+            select(d)
+            .where(d.c.created_at == entry_at, d.c.kind.in_(("events", "batch")))
+            .with_for_update()
         )
     ).all()
     dropped = await _drop_unsent(conn, rows, undone, batches, reason)
@@ -90,6 +96,51 @@ async def settle_undone(
         await conn.execute(insert_ignoring_duplicates(conn), list(owed.values()))
         await wake(conn)
     return len(dropped), len(owed)
+
+
+async def correct_late_sends(
+    conn: AsyncConnection, sent: Collection[int], *, corrected_kinds: Collection[str], now: datetime
+) -> int:
+    """Alerts recorded as sent whose change was undone while they were on their way (composed
+    before the undo, answered after it: the undo found them neither owed nor sent) owe the
+    correction the undo would have owed them. Call it after marking them sent, in the same
+    transaction: the undo locks the rows it reads, so each row is seen by one of the two.
+    Returns the corrections owed (a digest composed before an undo is not corrected here)."""
+    if not sent:
+        return 0
+    query = select(d).where(d.c.id.in_(sorted(sent)), d.c.kind.in_(("events", "batch")))
+    rows = (await conn.execute(query)).all()
+    carried = sorted({i for r in rows if r.kind == "events" for i in r.event_ids or ()})
+    said: set[int] = set()
+    if carried:
+        undone = select(e.c.id).where(
+            e.c.id.in_(carried), e.c.undone, e.c.kind.in_(list(corrected_kinds))
+        )
+        said = set((await conn.execute(undone)).scalars())
+    batches = sorted({r.batch for r in rows if r.kind == "batch" and r.batch is not None})
+    first_of: dict[str, int] = {}  # an undone import's first event: its undo's key
+    if batches:
+        found = select(e.c.batch, func.min(e.c.id)).where(e.c.batch.in_(batches), e.c.undone)
+        first_of = {b: int(i) for b, i in await conn.execute(found.group_by(e.c.batch))}
+    owed = []
+    for r in rows:
+        if r.kind == "events" and (listed := sorted(said.intersection(r.event_ids or ()))):
+            owed.append({**_revert(r, listed), "key": f"revert:{_first_event(r.key, listed)}"})
+        elif r.kind == "batch" and r.batch in first_of:
+            owed.append({**_revert(r, [], r.batch), "key": f"revert:{first_of[r.batch]}"})
+    for correction in owed:
+        correction["created_at"] = now
+    if owed:
+        await conn.execute(insert_ignoring_duplicates(conn), owed)
+        await wake(conn)
+    return len(owed)
+
+
+def _first_event(key: str, listed: list[int]) -> int:
+    """The first event of the change an alert told (`change:<id>`): the key its undo gives
+    its corrections, so a channel hears of one undo once."""
+    kind, _, first = key.partition(":")
+    return int(first) if kind == "change" and first.isdigit() else listed[0]
 
 
 async def _drop_unsent(

@@ -3,10 +3,12 @@ sent, and a channel that already got the alert is told, in a reply to it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from storage.check import check
 from storage.engine import schema
 from storage.engine.aio import AsyncConnection
 from tests.support.chat import LEAD_CHANGE, Chat
@@ -77,3 +79,28 @@ async def test_channels_that_got_the_alert_get_a_correction_as_a_reply(chat: Cha
     assert original.payload["id"] in refs
     await chat.deliver()  # said once
     assert len(chat.discord.messages(chat.channel)) == 2 and len(chat.slack.posted) == 2
+
+
+async def test_an_undo_while_its_alert_is_on_its_way_is_corrected(any_chat: Chat) -> None:
+    """The undo lands after the worker composed the alert, before the platform answered: the
+    row is neither owed (it may not be dropped) nor sent (nothing to correct, yet). Once the
+    send is recorded, the channel is owed its correction all the same."""
+    chat = any_chat
+    await chat.discord_run("subscribe", {"topics": "all"})
+    await chat.curator("admin score add", LEAD_CHANGE)
+    chat.discord.posts.latency = 0.3  # the message exists; its answer is on its way
+    sending = asyncio.create_task(chat.deliver())
+    async with asyncio.timeout(30):
+        while not chat.discord.posts.answering:  # noqa: ASYNC110 (the fake counts)
+            await asyncio.sleep(0.005)
+    assert "Undone" in await undo(chat)
+    await sending
+    chat.discord.posts.latency = 0.0
+    await chat.deliver()
+    [original, correction] = chat.discord.messages(chat.channel)
+    assert correction.text().startswith("Reverted: Lead change on FrontierSWE"), correction.text()
+    assert str(correction.payload["message_reference"]["message_id"]) == original.payload["id"]
+    async with chat.db.read() as conn:
+        assert await check(conn) == []
+    await chat.deliver()  # said once
+    assert len(chat.discord.messages(chat.channel)) == 2
