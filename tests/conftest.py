@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from bot.logs import CHATTY
 from commands.core.caller import CONSOLE_CALLER, Caller
 from commands.core.clock import FixedClock
 from commands.core.dispatch import Dispatcher
@@ -25,6 +27,24 @@ from tests.support.world import NOW, Ask
 # starts with the full bundle. Nor do they poll the real feeds (tests/feeds use a fake).
 os.environ["RACEWATCH_BUNDLED"] = "articles"
 os.environ["RACEWATCH_FEEDS"] = "off"
+
+
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """A test that runs `racewatch` in this process (`bot.cli.main`) configures the process's
+    logging: its handler writes to this test's captured stderr, closed after the test, where
+    later tests' records would go. Put the root logger as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in CHATTY}
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
 
 
 @pytest.fixture(scope="session")

@@ -8,37 +8,19 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.logs import CHATTY, setup_logging
+from bot.logs import setup_logging
 from tests.support.fakes.discord_server import FakeDiscord
 from tests.support.operator import clean_env, free_port
 
 CURATOR = "4000000000000000099"
 
 
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    """`setup_logging` configures the whole process: put pytest's handlers back after."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in CHATTY}
-    yield
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-    for name, old in levels.items():
-        logging.getLogger(name).setLevel(old)
-
-
-def test_secrets_are_masked_in_every_line(
-    restored_logging: None, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_secrets_are_masked_in_every_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`setup_logging` configures the whole process; tests/conftest.py puts it back after."""
     token = "MTIzNDU2.Gx-secret.token"
     setup_logging("INFO", "json", [token, "pg-pass-42"])
     log = logging.getLogger("bot.anything")

@@ -171,6 +171,7 @@ async def open_chat(db: Database) -> AsyncIterator[Chat]:
         slack_fake.add_user(LISTED_MANAGER, "manager")
         slack_bot = SlackFrontEnd(slack_settings(slack_fake), dispatcher)
         channel, quiet = discord_fake.add_channel("race-alerts"), discord_fake.add_channel("misc")
+        worker: DeliveryWorker | None = None
         try:
             await discord_bot.start()
             await slack_bot.start()
@@ -196,6 +197,8 @@ async def open_chat(db: Database) -> AsyncIterator[Chat]:
                 quiet,
             )
         finally:
+            if worker is not None:  # its pacer's last round, its records: done before the end
+                await worker.stop()
             await slack_bot.close()
             await discord_bot.close()
             await discord_fake.close()
