@@ -88,7 +88,7 @@ async def test_an_undo_while_its_alert_is_on_its_way_is_corrected(any_chat: Chat
     chat = any_chat
     await chat.discord_run("subscribe", {"topics": "all"})
     await chat.curator("admin score add", LEAD_CHANGE)
-    chat.discord.posts.latency = 0.3  # the message exists; its answer is on its way
+    chat.discord.posts.latency = 1.0  # the message exists; its answer is on its way
     sending = asyncio.create_task(chat.deliver())
     async with asyncio.timeout(30):
         while not chat.discord.posts.answering:  # noqa: ASYNC110 (the fake counts)
